@@ -1,0 +1,1 @@
+"""Pytest fixtures for the article fake (filled in by its author)."""

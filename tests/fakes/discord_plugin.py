@@ -1,0 +1,1 @@
+"""Pytest fixtures for the discord fake (filled in by its author)."""

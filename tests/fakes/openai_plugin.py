@@ -1,0 +1,1 @@
+"""Pytest fixtures for the openai fake (filled in by its author)."""
