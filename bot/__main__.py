@@ -1,0 +1,147 @@
+"""precis: the command line (run the bot, try it locally, and use its features without Discord)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.errors import UserFacingError
+
+log = logging.getLogger("precis")
+
+Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+
+
+class NotBuilt(Exception):
+    """A verb whose feature has not landed yet."""
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLevelName(level)))
+
+
+# -- verbs ---------------------------------------------------------------------------------------
+
+async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runner import run_bot
+    await run_bot(settings)
+    return 0
+
+
+async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.playground.demo import run_demo
+    return await run_demo(verbose=args.verbose)
+
+
+async def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runner import sync_commands
+    names = await sync_commands(settings, args.guild)
+    where = f"guild {args.guild}" if args.guild else "all guilds (global; may take up to an hour to appear)"
+    print(f"synced {len(names)} commands to {where}: {', '.join(sorted(names))}")
+    return 0
+
+
+async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runner import client_id_from_token, invite_url
+    client_id = args.client_id
+    if client_id is None and settings.discord_token is not None:
+        client_id = client_id_from_token(settings.discord_token.get_secret_value())
+    if client_id is None:
+        raise SettingsError("give --client-id (the Application ID) or set DISCORD_TOKEN")
+    print(invite_url(client_id))
+    return 0
+
+
+async def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.store.db import Database
+    db = Database(settings.database_path)
+    await db.open(migrate=False)
+    try:
+        if args.db_verb == "migrate":
+            before, after = await db.migrate()
+            print(f"schema version {before} -> {after}" if after != before else f"schema is up to date ({after})")
+        elif args.db_verb == "backup":
+            await db.migrate()
+            await db.backup(args.path)
+            print(f"backed up {settings.database_path} to {args.path}")
+    finally:
+        await db.close()
+    return 0
+
+
+def not_built(name: str) -> Handler:
+    async def handler(args: argparse.Namespace, settings: Settings) -> int:
+        raise NotBuilt(name)
+    return handler
+
+
+# -- parser --------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="precis", description=__doc__)
+    parser.add_argument("--log-level", help="override LOG_LEVEL for this command")
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+
+    verbs.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN)").set_defaults(handler=cmd_run)
+    demo = verbs.add_parser("demo", help="play a scripted conversation against a local Discord stand-in")
+    demo.add_argument("--verbose", action="store_true", help="also show the bot's log")
+    demo.set_defaults(handler=cmd_demo)
+    sync = verbs.add_parser("sync", help="sync slash commands with Discord (once after install or upgrade)")
+    sync.add_argument("--guild", type=int, help="sync to one guild only (instant; handy for testing)")
+    sync.set_defaults(handler=cmd_sync)
+    invite = verbs.add_parser("invite", help="print the invite link with the minimal permissions")
+    invite.add_argument("--client-id", type=int, help="the Application ID (default: read from DISCORD_TOKEN)")
+    invite.set_defaults(handler=cmd_invite)
+
+    db = verbs.add_parser("db", help="database maintenance")
+    db_verbs = db.add_subparsers(dest="db_verb", metavar="DB_VERB", required=True)
+    db_verbs.add_parser("migrate", help="apply pending schema migrations")
+    backup = db_verbs.add_parser("backup", help="online backup, safe while the bot runs")
+    backup.add_argument("path", help="file to write the backup to")
+    db.set_defaults(handler=cmd_db)
+
+    for name, help_text in (
+        ("extract", "print the article text extracted from URLs or files"),
+        ("summarize", "summarise an article (URL, file or -)"),
+        ("ask", "answer a question about an article"),
+        ("report", "moderator report for a guild"),
+        ("export", "export a guild's conversation log"),
+        ("usage", "LLM token usage for a guild"),
+    ):
+        verbs.add_parser(name, help=help_text).set_defaults(handler=not_built(name))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(**({"log_level": args.log_level} if args.log_level else {}))
+    except SettingsError as exc:
+        print(f"precis: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    try:
+        return asyncio.run(args.handler(args, settings))
+    except NotBuilt as exc:
+        print(f"precis: '{exc}' is not built yet", file=sys.stderr)
+        return 2
+    except SettingsError as exc:
+        print(f"precis: {exc}", file=sys.stderr)
+        return 2
+    except UserFacingError as exc:
+        print(f"precis: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""Runtime permission checks for slash commands (the truth behind `default_permissions`)."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot.discord_utils import is_admin, is_moderator
+
+
+def moderators_only() -> object:
+    async def predicate(interaction: discord.Interaction) -> bool:
+        if interaction.guild is None:
+            raise app_commands.NoPrivateMessage()
+        if not is_moderator(interaction.permissions):
+            raise app_commands.CheckFailure("This command is for moderators (Manage Messages or Manage Server).")
+        return True
+    return app_commands.check(predicate)
+
+
+def admins_only() -> object:
+    async def predicate(interaction: discord.Interaction) -> bool:
+        if interaction.guild is None:
+            raise app_commands.NoPrivateMessage()
+        if not is_admin(interaction.permissions):
+            raise app_commands.CheckFailure("This command needs the Manage Server permission.")
+        return True
+    return app_commands.check(predicate)

@@ -1,0 +1,138 @@
+"""The bot: receives its services from the entry point, loads the cogs, handles command errors once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine, Iterable
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_utils import NO_PINGS, respond
+from bot.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+COGS: tuple[str, ...] = (
+    "cogs.admin",
+    "cogs.summaries",
+    "cogs.questions",
+    "cogs.logbook",
+    "cogs.logs",
+    "cogs.privacy",
+    "cogs.moderation",
+    "cogs.reports",
+    "cogs.settings",
+)
+
+GENERIC_ERROR = "Sorry, something went wrong on my side. The error was logged for the bot's operators."
+
+
+def error_message(error: BaseException) -> str:
+    """The one line a user sees for a failed command."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, UserFacingError):
+        return error.message
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"You're on cooldown: try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.MissingPermissions):
+        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"You need the {needed} permission for this."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"I'm missing the {needed} permission here; ask a server admin to grant it."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command only works in a server."
+    if isinstance(error, app_commands.CheckFailure):
+        return str(error) or "You can't use this command here."
+    if isinstance(error, discord.Forbidden):
+        return "Discord refused that: I'm missing a permission in this channel."
+    return GENERIC_ERROR
+
+
+class PrecisTree(app_commands.CommandTree):
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
+        name = interaction.command.qualified_name if interaction.command else "?"
+        original = getattr(error, "original", error)
+        if isinstance(original, UserFacingError | app_commands.CheckFailure | app_commands.CommandOnCooldown):
+            log.info("command /%s refused: %s", name, original)
+        else:
+            log.error("command /%s failed", name, exc_info=original)
+        try:
+            await respond(interaction, error_message(error), ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not tell the user about the failure of /%s", name, exc_info=True)
+
+
+def default_intents() -> discord.Intents:
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.guild_reactions = True
+    intents.message_content = True   # privileged: needed for link detection, replies and the log
+    return intents
+
+
+class PrecisBot(commands.Bot):
+    def __init__(self, services: Services, *, cogs: Iterable[str] = COGS, **options: Any) -> None:
+        options.setdefault("guild_ready_timeout", 2.0)
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=default_intents(),
+            tree_cls=PrecisTree,
+            allowed_mentions=NO_PINGS,
+            help_command=None,
+            owner_ids=set(services.settings.owner_ids) or None,
+            **options,
+        )
+        self.services = services
+        self.cog_names = tuple(cogs)
+        self.failed_cogs: dict[str, str] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    async def setup_hook(self) -> None:
+        for name in self.cog_names:
+            try:
+                await self.load_extension(name)
+            except commands.ExtensionNotFound:
+                log.debug("cog %s is not present", name)
+            except Exception as exc:
+                self.failed_cogs[name] = f"{type(exc).__name__}: {exc}"
+                log.exception("cog %s failed to load; the bot runs without it", name)
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
+        """An owned background task: logged if it fails, cancelled and awaited on close."""
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background task %s failed", task.get_name(), exc_info=task.exception())
+
+    async def close(self) -> None:
+        # Cogs unload first (their cog_unload stops loops and flushes writers), then our tasks.
+        for name in list(self.extensions):
+            try:
+                await self.unload_extension(name)
+            except Exception:
+                log.exception("unloading %s failed", name)
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await super().close()
+
+    async def on_command_error(self, ctx: commands.Context[Any], error: commands.CommandError) -> None:
+        if isinstance(error, commands.CommandNotFound | commands.NotOwner | commands.CheckFailure):
+            return
+        log.error("text command %s failed", ctx.command, exc_info=error)

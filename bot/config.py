@@ -1,0 +1,72 @@
+"""Process settings from the environment and `.env` (per-guild settings live in the database)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: SecretStr | None = None
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_context_tokens: int = Field(12_000, ge=1_000, le=1_000_000)
+    llm_timeout: float = Field(60.0, gt=0, le=600)
+    database_path: Path = Path("data/precis.sqlite3")
+    log_level: LogLevel = "INFO"
+    owner_ids: list[int] = Field(default_factory=list)
+
+    # Only for the playground and tests: where the Discord stand-in listens.
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
+    # Only for the playground and tests: lifts the rule against private and loopback addresses.
+    fetch_allow_private: bool = False
+    fetch_max_bytes: int = Field(5_000_000, ge=10_000, le=100_000_000)
+    fetch_timeout: float = Field(15.0, gt=0, le=120)
+    fetch_allowed_ports: list[int] = Field(default_factory=lambda: [80, 443])
+
+    backfill_limit: int = Field(5_000, ge=0, le=1_000_000)   # messages per channel after downtime
+    log_queue_size: int = Field(50_000, ge=100, le=10_000_000)
+
+    summary_cache_hours: float = Field(24.0, ge=0)
+    max_links_per_message: int = Field(3, ge=1, le=10)
+
+    @field_validator("openai_base_url", "discord_api_base", "discord_gateway_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("http://", "https://", "ws://", "wss://")):
+            raise ValueError("must be an http(s) or ws(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def llm_enabled(self) -> bool:
+        """An API key or an OpenAI-compatible server (Ollama, vLLM, llama.cpp need no key) enables the LLM."""
+        return self.openai_api_key is not None or self.openai_base_url is not None
+
+
+class SettingsError(Exception):
+    """One clear line naming the bad setting."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first.get("loc") else "settings"
+        raise SettingsError(f"invalid setting {name}: {first['msg']}") from None

@@ -1,0 +1,71 @@
+"""What the conversation log stores: plain rows built by the cog, written by the log writer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+# Lone surrogates cannot be encoded as UTF-8 (SQLite would refuse the row); replace, never drop.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return _SURROGATE.sub("\ufffd", text)
+
+
+@dataclass(slots=True)
+class MessageRow:
+    id: int
+    guild_id: int
+    channel_id: int             # the text channel (a thread's parent)
+    thread_id: int | None
+    author_id: int
+    author_name: str | None
+    author_bot: bool
+    webhook_id: int | None
+    type: int
+    content: str | None         # None when the author opted out
+    created_at: int             # unix ms
+    reply_to: int | None = None
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    embeds: list[str] = field(default_factory=list)
+    stickers: list[str] = field(default_factory=list)
+    edited_at: int | None = None
+    opted_out: bool = False
+
+    @property
+    def where(self) -> int:
+        """The channel Discord's history API knows it under (the thread, when in one)."""
+        return self.thread_id or self.channel_id
+
+
+@dataclass(slots=True)
+class Edit:
+    message_id: int
+    guild_id: int
+    content: str | None
+    edited_at: int
+    message: MessageRow | None = None   # full message when the event carried one (logs it if missing)
+
+
+@dataclass(slots=True)
+class Delete:
+    message_ids: list[int]
+    guild_id: int
+    deleted_at: int
+
+
+@dataclass(slots=True)
+class ThreadEvent:
+    id: int
+    guild_id: int
+    parent_id: int
+    name: str | None
+    owner_id: int | None
+    created_at: int
+    archived_at: int | None = None
+    deleted_at: int | None = None
+    kind: str = "create"          # create | archive | delete

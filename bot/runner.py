@@ -1,0 +1,108 @@
+"""Running the bot for real (and in the playground and tests, which use the same code)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+import discord
+import yarl
+
+from bot.client import PrecisBot
+from bot.config import Settings, SettingsError
+from bot.services import open_services
+
+log = logging.getLogger(__name__)
+
+# What the bot needs in a channel, and nothing more (used for the invite link).
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, send_messages_in_threads=True, create_public_threads=True,
+    embed_links=True, attach_files=True, read_message_history=True, add_reactions=True,
+)
+
+
+def apply_discord_endpoints(settings: Settings) -> None:
+    """Point discord.py at the playground's Discord stand-in when configured (never in production)."""
+    if settings.discord_api_base:
+        discord.http.Route.BASE = settings.discord_api_base
+    if settings.discord_gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+def require_token(settings: Settings) -> str:
+    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+        raise SettingsError("DISCORD_TOKEN is not set; see README.md, 'Running it on your server'")
+    return settings.discord_token.get_secret_value().strip()
+
+
+async def run_bot(settings: Settings, *, stop: asyncio.Event | None = None,
+                  handle_signals: bool = True, ready: asyncio.Event | None = None) -> None:
+    """Run until `stop` is set, SIGINT/SIGTERM arrives, or the connection fails for good."""
+    token = require_token(settings)
+    apply_discord_endpoints(settings)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    if handle_signals:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        async with open_services(settings) as services:
+            bot = PrecisBot(services)
+            if ready is not None:
+                bot.add_listener(_set_event(ready), "on_ready")
+            async with bot:
+                runner = asyncio.create_task(bot.start(token), name="discord-client")
+                stopper = asyncio.create_task(stop.wait(), name="stop-signal")
+                await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+                log.info("shutting down")
+                stopper.cancel()
+                await bot.close()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await runner
+    except discord.LoginFailure:
+        raise SettingsError("DISCORD_TOKEN was refused by Discord; copy the bot token again") from None
+    except discord.PrivilegedIntentsRequired:
+        raise SettingsError("enable the Message Content intent for the bot in the Discord developer portal"
+                            ) from None
+    finally:
+        if handle_signals:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+
+
+def _set_event(event: asyncio.Event):  # type: ignore[no-untyped-def]
+    async def on_ready() -> None:
+        event.set()
+    return on_ready
+
+
+async def sync_commands(settings: Settings, guild_id: int | None) -> list[str]:
+    """Log in over REST only (no gateway), load the cogs and sync their commands once."""
+    token = require_token(settings)
+    apply_discord_endpoints(settings)
+    async with open_services(settings) as services:
+        bot = PrecisBot(services)
+        async with bot:
+            await bot.login(token)
+            guild = discord.Object(id=guild_id) if guild_id else None
+            if guild is not None:
+                bot.tree.copy_global_to(guild=guild)
+            synced = await bot.tree.sync(guild=guild)
+            return [command.name for command in synced]
+
+
+def invite_url(client_id: int) -> str:
+    return discord.utils.oauth_url(client_id, permissions=INVITE_PERMISSIONS,
+                                   scopes=("bot", "applications.commands"))
+
+
+def client_id_from_token(token: str) -> int | None:
+    """A bot token starts with the bot's user id in base64."""
+    import base64
+    first = token.split(".", 1)[0]
+    try:
+        return int(base64.b64decode(first + "=" * (-len(first) % 4)).decode())
+    except ValueError:
+        return None

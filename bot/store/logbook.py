@@ -1,0 +1,215 @@
+"""SQL of the conversation log: applying batches of events, cursors, privacy, search, export, purges."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
+
+from bot.logrows import Delete, Edit, MessageRow, ThreadEvent
+from bot.store.db import Database
+
+LogOp = MessageRow | Edit | Delete | ThreadEvent
+Statement = tuple[str, Any, bool]   # (sql, params or list of params, executemany?)
+
+CONTENT_KEPT, CONTENT_OPTED_OUT, CONTENT_FORGOTTEN, CONTENT_PURGED = 0, 1, 2, 3
+
+_INSERT_MESSAGE = (
+    "INSERT INTO messages (id, guild_id, channel_id, thread_id, author_id, author_name, author_bot, webhook_id, "
+    "type, content, content_state, created_at, edited_at, reply_to, attachments, embeds, stickers) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
+)
+_ADVANCE_CURSOR = (
+    "INSERT INTO channel_cursors (channel_id, guild_id, last_message_id) VALUES (?, ?, ?) "
+    "ON CONFLICT (channel_id) DO UPDATE SET last_message_id = max(last_message_id, excluded.last_message_id)"
+)
+_REVISION = (
+    "INSERT OR IGNORE INTO message_revisions (message_id, guild_id, old_content, new_content, edited_at) "
+    "SELECT :id, :guild, (SELECT content FROM messages WHERE id = :id), :new, :at "
+    "WHERE :new IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages WHERE id = :id AND content IS :new)"
+)
+_APPLY_EDIT = (
+    "UPDATE messages SET content = CASE WHEN content_state = 0 THEN :new ELSE content END, edited_at = :at "
+    "WHERE id = :id"
+)
+_SOFT_DELETE = "UPDATE messages SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL"
+
+
+def _json(value: list[Any]) -> str | None:
+    return json.dumps(value, ensure_ascii=False) if value else None
+
+
+def message_params(row: MessageRow) -> tuple[Any, ...]:
+    state = CONTENT_OPTED_OUT if row.opted_out else CONTENT_KEPT
+    return (row.id, row.guild_id, row.channel_id, row.thread_id, row.author_id, row.author_name,
+            int(row.author_bot), row.webhook_id, row.type, None if row.opted_out else row.content, state,
+            row.created_at, row.edited_at, row.reply_to,
+            None if row.opted_out else _json(row.attachments), _json(row.embeds), _json(row.stickers))
+
+
+def _cursor_params(rows: Iterable[MessageRow]) -> list[tuple[int, int, int]]:
+    newest: dict[int, tuple[int, int]] = {}
+    for row in rows:
+        where = row.where
+        if where not in newest or row.id > newest[where][1]:
+            newest[where] = (row.guild_id, row.id)
+    return [(channel, guild, last) for channel, (guild, last) in newest.items()]
+
+
+def _statements_for_group(kind: type, ops: list[Any]) -> list[Statement]:
+    if kind is MessageRow:
+        return [(_INSERT_MESSAGE, [message_params(r) for r in ops], True),
+                (_ADVANCE_CURSOR, _cursor_params(ops), True)]
+    if kind is Edit:
+        out: list[Statement] = []
+        for chunk in _distinct_messages(ops):
+            edits = [{"id": e.message_id, "guild": e.guild_id, "new": e.content, "at": e.edited_at} for e in chunk]
+            missing = [message_params(e.message) for e in chunk if e.message is not None]
+            out += [(_REVISION, edits, True), (_INSERT_MESSAGE, missing, True), (_APPLY_EDIT, edits, True)]
+        return out
+    if kind is Delete:
+        return [(_SOFT_DELETE, [(d.deleted_at, mid) for d in ops for mid in d.message_ids], True)]
+    if kind is ThreadEvent:
+        return [(
+            "INSERT INTO threads (id, guild_id, parent_id, name, owner_id, created_at, archived_at, deleted_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "name = coalesce(excluded.name, name), archived_at = coalesce(excluded.archived_at, archived_at), "
+            "deleted_at = coalesce(excluded.deleted_at, deleted_at)",
+            [(t.id, t.guild_id, t.parent_id, t.name, t.owner_id, t.created_at, t.archived_at, t.deleted_at)
+             for t in ops], True)]
+    raise TypeError(f"not a log operation: {kind.__name__}")
+
+
+def _distinct_messages(edits: list[Edit]) -> list[list[Edit]]:
+    """Runs of edits touching distinct messages: a second edit of one message must see the first applied."""
+    chunks: list[list[Edit]] = [[]]
+    seen: set[int] = set()
+    for edit in edits:
+        if edit.message_id in seen:
+            chunks.append([])
+            seen.clear()
+        chunks[-1].append(edit)
+        seen.add(edit.message_id)
+    return chunks
+
+
+def statements(ops: Sequence[LogOp]) -> list[Statement]:
+    """Consecutive operations of one kind share an executemany; order between kinds is kept."""
+    out: list[Statement] = []
+    for kind, group in groupby(ops, key=type):
+        out.extend(s for s in _statements_for_group(kind, list(group)) if s[1])
+    return out
+
+
+async def apply(db: Database, ops: Sequence[LogOp]) -> None:
+    await db.transaction(statements(ops))
+
+
+async def store_dead_letter(db: Database, op: LogOp, error: str, at: int) -> None:
+    await db.execute("INSERT INTO log_dead_letters (op, payload, error, failed_at) VALUES (?, ?, ?, ?)",
+                     (type(op).__name__, repr(op), error, at))
+
+
+# -- cursors and privacy -----------------------------------------------------------------------------
+
+async def cursors(db: Database) -> dict[int, int]:
+    rows = await db.fetchall("SELECT channel_id, last_message_id FROM channel_cursors")
+    return {row["channel_id"]: row["last_message_id"] for row in rows}
+
+
+async def opted_out_members(db: Database) -> set[tuple[int, int]]:
+    rows = await db.fetchall("SELECT guild_id, user_id FROM privacy WHERE opted_out = 1")
+    return {(row["guild_id"], row["user_id"]) for row in rows}
+
+
+async def set_opt_out(db: Database, guild_id: int, user_id: int, opted_out: bool, at: int) -> None:
+    await db.execute(
+        "INSERT INTO privacy (guild_id, user_id, opted_out, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (guild_id, user_id) DO UPDATE SET opted_out = excluded.opted_out, "
+        "updated_at = excluded.updated_at",
+        (guild_id, user_id, int(opted_out), at))
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetResult:
+    messages: int
+    revisions: int
+    questions: int
+
+
+async def forget_member(db: Database, guild_id: int, user_id: int) -> ForgetResult:
+    """Remove every stored text of a member in a guild; rows stay (content NULL) so counts survive."""
+    conn = db.conn
+    async with db.write_lock:
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            cur = await conn.execute(
+                "UPDATE messages SET content = NULL, attachments = NULL, embeds = NULL, stickers = NULL, "
+                "author_name = NULL, content_state = ? WHERE guild_id = ? AND author_id = ? "
+                "AND (content IS NOT NULL OR attachments IS NOT NULL OR author_name IS NOT NULL)",
+                (CONTENT_FORGOTTEN, guild_id, user_id))
+            messages = cur.rowcount
+            cur = await conn.execute(
+                "DELETE FROM message_revisions WHERE message_id IN "
+                "(SELECT id FROM messages WHERE guild_id = ? AND author_id = ?)", (guild_id, user_id))
+            revisions = cur.rowcount
+            questions = 0
+            if await _table_exists(db, "questions"):
+                cur = await conn.execute(
+                    "UPDATE questions SET question = NULL, answer = NULL WHERE guild_id = ? AND user_id = ? "
+                    "AND (question IS NOT NULL OR answer IS NOT NULL)", (guild_id, user_id))
+                questions = cur.rowcount
+            await conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
+            raise
+    return ForgetResult(messages, revisions, questions)
+
+
+async def _table_exists(db: Database, name: str) -> bool:
+    row = await db.fetchone("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    return row is not None
+
+
+# -- retention -------------------------------------------------------------------------------------
+
+async def purge(db: Database, guild_id: int, *, older_than: int, deleted_before: int, chunk: int = 5_000
+                ) -> tuple[int, int]:
+    """Delete messages created before `older_than`; blank the content of messages deleted before
+    `deleted_before`. Works in chunks so the writer is never held up for long. Returns (removed, blanked)."""
+    removed = blanked = 0
+    while True:
+        ids = [r["id"] for r in await db.fetchall(
+            "SELECT id FROM messages WHERE guild_id = ? AND created_at < ? LIMIT ?", (guild_id, older_than, chunk))]
+        if not ids:
+            break
+        marks = ",".join("?" * len(ids))
+        await db.transaction([
+            (f"DELETE FROM message_revisions WHERE message_id IN ({marks})", ids, False),
+            (f"DELETE FROM messages WHERE id IN ({marks})", ids, False),
+        ])
+        removed += len(ids)
+    while True:
+        ids = [r["id"] for r in await db.fetchall(
+            "SELECT id FROM messages WHERE guild_id = ? AND deleted_at < ? AND content_state <> ? "
+            "AND (content IS NOT NULL OR attachments IS NOT NULL) LIMIT ?",
+            (guild_id, deleted_before, CONTENT_PURGED, chunk))]
+        if not ids:
+            break
+        marks = ",".join("?" * len(ids))
+        await db.transaction([
+            (f"DELETE FROM message_revisions WHERE message_id IN ({marks})", ids, False),
+            (f"UPDATE messages SET content = NULL, attachments = NULL, content_state = {CONTENT_PURGED} "
+             f"WHERE id IN ({marks})", ids, False),
+        ])
+        blanked += len(ids)
+    await db.transaction([(
+        "DELETE FROM threads WHERE guild_id = ? AND created_at < ?", (guild_id, older_than), False)])
+    return removed, blanked
+
+
+async def logged_guilds(db: Database) -> list[int]:
+    return [r["guild_id"] for r in await db.fetchall("SELECT DISTINCT guild_id FROM channel_cursors")]

@@ -1,0 +1,93 @@
+"""Reading the conversation log: full-text search and export rows (on the read connection)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from bot.store.db import Database
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str | None:
+    """Quote every word so user input can never be read as FTS5 syntax; words are ANDed."""
+    words = _WORD.findall(text)
+    return " ".join(f'"{w}"' for w in words[:20]) or None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    message_id: int
+    guild_id: int
+    channel_id: int
+    thread_id: int | None
+    author_id: int
+    author_name: str | None
+    content: str
+    created_at: int
+    deleted: bool
+
+
+async def search(db: Database, guild_id: int, query: str, *, author_id: int | None = None,
+                 channel_id: int | None = None, since: int | None = None, limit: int = 10) -> list[SearchHit]:
+    match = fts_query(query)
+    if match is None:
+        return []
+    sql = ["SELECT m.id, m.guild_id, m.channel_id, m.thread_id, m.author_id, m.author_name, m.content, "
+           "m.created_at, m.deleted_at FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid "
+           "WHERE messages_fts MATCH ? AND m.guild_id = ? AND m.content IS NOT NULL"]
+    params: list[Any] = [match, guild_id]
+    for column, value in (("author_id", author_id), ("channel_id", channel_id)):
+        if value is not None:
+            sql.append(f"AND m.{column} = ?")
+            params.append(value)
+    if since is not None:
+        sql.append("AND m.created_at >= ?")
+        params.append(since)
+    sql.append("ORDER BY bm25(messages_fts), m.id DESC LIMIT ?")
+    params.append(limit)
+    rows = await db.fetchall(" ".join(sql), params, read=True)
+    return [SearchHit(r["id"], r["guild_id"], r["channel_id"], r["thread_id"], r["author_id"], r["author_name"],
+                      r["content"], r["created_at"], r["deleted_at"] is not None) for r in rows]
+
+
+EXPORT_COLUMNS = ("id", "guild_id", "channel_id", "thread_id", "author_id", "author_name", "author_bot",
+                  "webhook_id", "type", "content", "created_at", "edited_at", "deleted_at", "reply_to",
+                  "attachments", "embeds", "stickers")
+
+
+async def export_rows(db: Database, guild_id: int, *, channel_id: int | None = None, since: int | None = None,
+                      chunk: int = 2_000) -> AsyncIterator[dict[str, Any]]:
+    """Messages in id order, streamed in chunks (keyset pagination keeps memory flat on big logs)."""
+    after = 0
+    while True:
+        sql = [f"SELECT {', '.join(EXPORT_COLUMNS)} FROM messages WHERE guild_id = ? AND id > ?"]
+        params: list[Any] = [guild_id, after]
+        if channel_id is not None:
+            sql.append("AND channel_id = ?")
+            params.append(channel_id)
+        if since is not None:
+            sql.append("AND created_at >= ?")
+            params.append(since)
+        sql.append("ORDER BY id LIMIT ?")
+        params.append(chunk)
+        rows = await db.fetchall(" ".join(sql), params, read=True)
+        for row in rows:
+            item = dict(row)
+            for key in ("attachments", "embeds", "stickers"):
+                item[key] = json.loads(item[key]) if item[key] else []
+            item["author_bot"] = bool(item["author_bot"])
+            yield item
+        if len(rows) < chunk:
+            return
+        after = rows[-1]["id"]
+
+
+async def revisions(db: Database, message_id: int) -> list[dict[str, Any]]:
+    rows = await db.fetchall("SELECT old_content, new_content, edited_at FROM message_revisions "
+                             "WHERE message_id = ? ORDER BY edited_at", (message_id,), read=True)
+    return [dict(r) for r in rows]

@@ -1,0 +1,46 @@
+"""Time in storage is UTC unix milliseconds; these helpers convert at the edges."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime, timedelta
+
+DISCORD_EPOCH_MS = 1_420_070_400_000
+_PERIOD = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$", re.IGNORECASE)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def to_ms(value: datetime) -> int:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return int(value.timestamp() * 1000)
+
+
+def from_ms(value: int) -> datetime:
+    return datetime.fromtimestamp(value / 1000, tz=UTC)
+
+
+def iso(value_ms: int | None) -> str | None:
+    return None if value_ms is None else from_ms(value_ms).isoformat().replace("+00:00", "Z")
+
+
+def snowflake_ms(snowflake: int) -> int:
+    return (snowflake >> 22) + DISCORD_EPOCH_MS
+
+
+def ms_to_snowflake(value_ms: int) -> int:
+    """The smallest snowflake at that instant (for "messages after time T" queries)."""
+    return max(0, value_ms - DISCORD_EPOCH_MS) << 22
+
+
+def parse_period(text: str) -> timedelta:
+    """'7d', '24h', '30m', '2w' -> timedelta; raises ValueError with a readable message."""
+    match = _PERIOD.match(text or "")
+    if not match:
+        raise ValueError(f"{text!r} is not a period like 24h, 7d or 30d")
+    return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2).lower()])

@@ -1,0 +1,84 @@
+"""/logs search and /logs export: the conversation log, for moderators only."""
+
+from __future__ import annotations
+
+import io
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import moderators_only
+from bot.client import PrecisBot
+from bot.discord_utils import jump_url, respond
+from bot.errors import UserFacingError
+from bot.timeutil import now_ms, parse_period
+
+SNIPPET = 160
+
+
+def since_ms(since: str | None) -> int | None:
+    if not since:
+        return None
+    try:
+        return now_ms() - int(parse_period(since).total_seconds() * 1000)
+    except ValueError as exc:
+        raise UserFacingError(f"{exc}.") from None
+
+
+def snippet(text: str) -> str:
+    text = " ".join(text.split())
+    text = text if len(text) <= SNIPPET else text[: SNIPPET - 1].rsplit(" ", 1)[0] + "…"
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_messages=True)
+class Logs(commands.GroupCog, group_name="logs", group_description="Search and export the conversation log"):
+    def __init__(self, bot: PrecisBot) -> None:
+        self.bot = bot
+        self.service = bot.services.log
+
+    @app_commands.command(name="search", description="Search logged messages (moderators only)")
+    @app_commands.describe(query="words to look for", user="only this member", channel="only this channel",
+                           since="how far back, e.g. 24h, 7d, 30d")
+    @moderators_only()
+    async def search(self, interaction: discord.Interaction, query: str, user: discord.User | None = None,
+                     channel: discord.TextChannel | None = None, since: str | None = None) -> None:
+        assert interaction.guild_id is not None
+        hits = await self.service.search(interaction.guild_id, query, author_id=user.id if user else None,
+                                         channel_id=channel.id if channel else None, since=since_ms(since))
+        if not hits:
+            await respond(interaction, "No logged message matches that search.")
+            return
+        embed = discord.Embed(title=f"Log search: {query[:200]}", colour=discord.Colour.dark_grey())
+        lines = []
+        for hit in hits:
+            where = hit.thread_id or hit.channel_id
+            name = discord.utils.escape_markdown(hit.author_name or str(hit.author_id))
+            gone = " (deleted)" if hit.deleted else ""
+            lines.append(f"**{name}** in <#{where}> <t:{hit.created_at // 1000}:R>{gone} "
+                         f"[jump]({jump_url(hit.guild_id, where, hit.message_id)})\n{snippet(hit.content)}")
+        embed.description = "\n\n".join(lines)[:4000]
+        await respond(interaction, embed=embed)
+
+    @app_commands.command(name="export", description="Export a channel's log as a file (moderators only)")
+    @app_commands.describe(channel="channel to export", since="how far back, e.g. 7d (default: everything)",
+                           format="jsonl (default) or csv")
+    @moderators_only()
+    async def export(self, interaction: discord.Interaction, channel: discord.TextChannel,
+                     since: str | None = None, format: Literal["jsonl", "csv"] = "jsonl") -> None:
+        assert interaction.guild_id is not None
+        start = since_ms(since)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        buffer = io.StringIO()
+        count = await self.service.export(interaction.guild_id, buffer, channel_id=channel.id, since=start,
+                                          fmt=format)
+        file = discord.File(io.BytesIO(buffer.getvalue().encode("utf-8")),
+                            filename=f"log-{channel.name}.{format}")
+        await respond(interaction, f"{count} messages from #{channel.name}.", files=[file])
+
+
+async def setup(bot: PrecisBot) -> None:
+    await bot.add_cog(Logs(bot))
