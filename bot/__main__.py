@@ -107,15 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("path", help="file to write the backup to")
     db.set_defaults(handler=cmd_db)
 
-    for name, help_text in (
-        ("extract", "print the article text extracted from URLs or files"),
-        ("summarize", "summarise an article (URL, file or -)"),
-        ("ask", "answer a question about an article"),
-        ("report", "moderator report for a guild"),
-        ("export", "export a guild's conversation log"),
-        ("usage", "LLM token usage for a guild"),
-    ):
-        verbs.add_parser(name, help=help_text).set_defaults(handler=not_built(name))
+    from bot.cli import add_verbs
+    add_verbs(verbs)
+    verbs.add_parser("report", help="moderator report for a guild").set_defaults(handler=not_built("report"))
     return parser
 
 

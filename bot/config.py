@@ -12,14 +12,15 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      env_ignore_empty=True)
 
     discord_token: SecretStr | None = None
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     llm_model: str = "gpt-4o-mini"
     llm_context_tokens: int = Field(12_000, ge=1_000, le=1_000_000)
-    llm_timeout: float = Field(60.0, gt=0, le=600)
+    llm_timeout: float = Field(30.0, gt=0, le=600)
     database_path: Path = Path("data/precis.sqlite3")
     log_level: LogLevel = "INFO"
     owner_ids: list[int] = Field(default_factory=list)

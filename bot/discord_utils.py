@@ -72,3 +72,10 @@ def is_admin(permissions: discord.Permissions) -> bool:
 
 def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def location(channel: object) -> tuple[int, int | None]:
+    """(channel id, thread id): a thread's messages belong to its parent channel in our records."""
+    if isinstance(channel, discord.Thread):
+        return channel.parent_id or channel.id, channel.id
+    return getattr(channel, "id", 0), None

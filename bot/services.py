@@ -6,12 +6,22 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 
+from openai import AsyncOpenAI
+
+from bot.answers import AnswerService
+from bot.articles.fetch import Fetcher, FetchPolicy
+from bot.articles.reader import read_article
+from bot.budget import Budget
 from bot.config import Settings
 from bot.guild_settings import GuildSettingsService
+from bot.llm.extractive import ExtractiveAnswerer, ExtractiveSummarizer
+from bot.llm.openai_provider import LLMAnswerer, LLMSummarizer
 from bot.logbook import LogService
 from bot.store.db import Database
 from bot.store.writer import LogWriter
+from bot.summaries import HOUR_MS, SummaryService
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +32,24 @@ class Services:
     db: Database
     guild_settings: GuildSettingsService
     log: LogService
+    budget: Budget
+    fetcher: Fetcher
+    llm_client: AsyncOpenAI | None
+    summaries: SummaryService
+    answers: AnswerService
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    return FetchPolicy(allow_private=settings.fetch_allow_private,
+                       allowed_ports=frozenset(settings.fetch_allowed_ports),
+                       max_bytes=settings.fetch_max_bytes, total_timeout=settings.fetch_timeout)
+
+
+def llm_client(settings: Settings) -> AsyncOpenAI | None:
+    if not settings.llm_enabled:
+        return None
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
+    return AsyncOpenAI(api_key=key, base_url=settings.openai_base_url, max_retries=2, timeout=settings.llm_timeout)
 
 
 @asynccontextmanager
@@ -33,9 +61,28 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
         writer = LogWriter(db, max_queue=settings.log_queue_size)
         writer.start()
         stack.push_async_callback(writer.stop)   # runs before db.close: every queued row is committed
+        fetcher = Fetcher(fetch_policy(settings))
+        stack.push_async_callback(fetcher.close)
+        client = llm_client(settings)
+        if client is not None:
+            stack.push_async_callback(client.close)
+            log.info("language model: %s at %s", settings.llm_model, settings.openai_base_url or "OpenAI")
+        else:
+            log.info("no OPENAI_API_KEY or OPENAI_BASE_URL: using the built-in extractive provider")
+        budget = Budget(db, guild_settings)
+        ttl = int(settings.summary_cache_hours * HOUR_MS)
+        model = settings.llm_model
         yield Services(
             settings=settings,
             db=db,
             guild_settings=guild_settings,
             log=LogService(db, writer, guild_settings),
+            budget=budget,
+            fetcher=fetcher,
+            llm_client=client,
+            summaries=SummaryService(
+                db, partial(read_article, fetcher=fetcher), ExtractiveSummarizer(),
+                LLMSummarizer(client, model, context_tokens=settings.llm_context_tokens) if client else None,
+                budget, article_ttl_ms=ttl, summary_ttl_ms=ttl),
+            answers=AnswerService(db, ExtractiveAnswerer(), LLMAnswerer(client, model) if client else None, budget),
         )

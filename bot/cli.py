@@ -1,0 +1,167 @@
+"""The CLI verbs that use the bot's features without Discord: extract, summarize, ask, export, usage."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import TextIO
+
+from bot.answers import AnswerService
+from bot.articles.fetch import Fetcher
+from bot.articles.model import Article
+from bot.articles.reader import read_article, read_bytes, read_file
+from bot.config import Settings
+from bot.errors import UserFacingError
+from bot.services import Services, fetch_policy, open_services
+from bot.timeutil import now_ms, parse_period
+
+
+def is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+async def load_source(source: str, services: Services | None, fetcher: Fetcher | None = None) -> Article:
+    """A URL (through the cache when services are given), a file (HTML, text, PDF), or '-' for stdin."""
+    if source == "-":
+        return read_bytes(sys.stdin.buffer.read(), name="stdin")
+    if is_url(source):
+        if services is not None:
+            return await services.summaries.article(source)
+        assert fetcher is not None
+        return await read_article(source, fetcher=fetcher)
+    return await asyncio.to_thread(_read_local, Path(source))
+
+
+def _read_local(path: Path) -> Article:
+    if not path.is_file():
+        raise UserFacingError(f"{path} is neither a http(s) URL nor a readable file.")
+    return read_file(path)
+
+
+def open_output(path: str | None) -> AbstractContextManager[TextIO]:
+    """The export target: a file, or standard output (left open when we are done)."""
+    if path is None:
+        return nullcontext(sys.stdout)
+    return open(path, "w", encoding="utf-8", newline="")
+
+
+def since_ms(text: str) -> int:
+    try:
+        return now_ms() - int(parse_period(text).total_seconds() * 1000)
+    except ValueError as exc:
+        raise UserFacingError(f"--since: {exc}") from None
+
+
+async def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    failed = 0
+    async with Fetcher(fetch_policy(settings)) as fetcher:
+        for source in args.sources:
+            try:
+                article = await load_source(source, None, fetcher)
+            except UserFacingError as exc:
+                print(f"precis: {source}: {exc.message}", file=sys.stderr)
+                failed += 1
+                continue
+            if args.json:
+                print(json.dumps({"source": source, "url": article.url, "title": article.title,
+                                  "author": article.author, "date": article.date, "site": article.site,
+                                  "language": article.language, "text": article.text, "words": article.words},
+                                 ensure_ascii=False))
+            else:
+                print(f"# {article.title or article.url}\n{article.url}\n\n{article.text}\n")
+    return 1 if failed else 0
+
+
+async def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_services(settings) as services:
+        article = await load_source(args.source, services)
+        result = await services.summaries.summarize_article(article, style=args.style, language=args.language,
+                                                            use_cache=is_url(args.source))
+    s = result.summary
+    if args.json:
+        print(json.dumps({"title": s.title, "tldr": s.tldr, "key_points": s.key_points, "source": article.url,
+                          "words": article.words, "provider": s.provider, "model": s.model}, ensure_ascii=False))
+    else:
+        print(f"{s.title}\n{article.site or ''} {article.url}\n\nTL;DR {s.tldr}\n")
+        print("\n".join(f"- {p}" for p in s.key_points))
+        if s.note:
+            print(f"\n({s.note})")
+    return 0
+
+
+async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_services(settings) as services:
+        article = await load_source(args.source, services)
+        answers: AnswerService = services.answers
+        result = await answers.answer(article, args.question)
+    a = result.answer
+    if args.json:
+        print(json.dumps({"answer": a.text, "quotes": [q.text for q in a.quotes], "answerable": a.answerable,
+                          "confidence": round(a.confidence, 3), "provider": a.provider}, ensure_ascii=False))
+    else:
+        print(a.text)
+        for quote in a.quotes:
+            print(f'  > "{" ".join(quote.text.split())}"')
+        if a.note:
+            print(f"({a.note})")
+    return 0
+
+
+async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    since = since_ms(args.since) if args.since else None
+    async with open_services(settings) as services:
+        with await asyncio.to_thread(open_output, args.out) as out:
+            count = await services.log.export(args.guild, out, channel_id=args.channel, since=since,
+                                              fmt=args.format)
+    print(f"exported {count} messages", file=sys.stderr)
+    return 0
+
+
+async def cmd_usage(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_services(settings) as services:
+        summary = await services.budget.summary(args.guild, since_ms(args.since))
+    out: TextIO = sys.stdout
+    out.write(f"guild {args.guild}, last {args.since}: {summary.total.tokens} tokens in {summary.total.calls} calls; "
+              f"today {summary.spent_today} of {summary.budget}\n")
+    for title, rows in (("feature", summary.by_feature), ("member", summary.by_member), ("day", summary.by_day)):
+        out.write(f"\nby {title}:\n")
+        for row in rows:
+            out.write(f"  {row.key:<24} {row.tokens:>10} tokens {row.calls:>6} calls\n")
+    return 0
+
+
+def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    extract = verbs.add_parser("extract", help="print the article text extracted from URLs or files")
+    extract.add_argument("sources", nargs="+", metavar="SOURCE", help="URL, file (HTML, text, PDF) or -")
+    extract.add_argument("--json", action="store_true", help="one JSON object per source and line")
+    extract.set_defaults(handler=cmd_extract)
+
+    summarize = verbs.add_parser("summarize", help="summarise an article (URL, file or -)")
+    summarize.add_argument("source", metavar="SOURCE")
+    summarize.add_argument("--style", choices=["brief", "detailed", "bullets"], default="brief")
+    summarize.add_argument("--language", help="language code, e.g. en, es")
+    summarize.add_argument("--json", action="store_true")
+    summarize.set_defaults(handler=cmd_summarize)
+
+    ask = verbs.add_parser("ask", help="answer a question about an article")
+    ask.add_argument("source", metavar="SOURCE")
+    ask.add_argument("question", metavar="QUESTION")
+    ask.add_argument("--json", action="store_true")
+    ask.set_defaults(handler=cmd_ask)
+
+    export = verbs.add_parser("export", help="export a guild's conversation log")
+    export.add_argument("--guild", type=int, required=True)
+    export.add_argument("--channel", type=int)
+    export.add_argument("--since", help="e.g. 7d, 24h")
+    export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    export.add_argument("--out", help="file to write (default: standard output)")
+    export.set_defaults(handler=cmd_export)
+
+    usage = verbs.add_parser("usage", help="LLM token usage for a guild")
+    usage.add_argument("--guild", type=int, required=True)
+    usage.add_argument("--since", default="30d")
+    usage.set_defaults(handler=cmd_usage)

@@ -1,0 +1,144 @@
+"""The summary service: cached article → cached summary, one fetch and one LLM call per link at a time.
+
+Provider choice: the LLM when configured and the guild's budget allows, else the built-in extractive
+summariser; an LLM failure falls back to the extractive summary with a visible note.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.articles.model import Article
+from bot.articles.urls import canonicalize, skip_reason
+from bot.budget import Budget
+from bot.errors import ArticleError, LLMError, NotAnArticle
+from bot.llm.base import Style, Summarizer, Summary
+from bot.singleflight import SingleFlight
+from bot.store import articles as store
+from bot.store.articles import SummaryKey, SummaryPost
+from bot.store.db import Database
+from bot.timeutil import now_ms
+
+log = logging.getLogger(__name__)
+
+ArticleReader = Callable[[str], Awaitable[Article]]
+HOUR_MS = 3_600_000
+
+
+def fallback_note(error: LLMError) -> str:
+    return f"{error.message.rstrip('.')}, so this is the built-in summary."
+
+
+@dataclass(slots=True)
+class SummaryResult:
+    article: Article
+    summary: Summary
+    cached: bool
+    notice: str | None = None       # e.g. the daily "budget spent" note
+
+
+class SummaryService:
+    def __init__(self, db: Database, read_article: ArticleReader, extractive: Summarizer, llm: Summarizer | None,
+                 budget: Budget, *, article_ttl_ms: int = 24 * HOUR_MS, summary_ttl_ms: int = 24 * HOUR_MS,
+                 failure_ttl_ms: int = 5 * 60_000, clock: Callable[[], int] = now_ms) -> None:
+        self.db = db
+        self._read = read_article
+        self.extractive = extractive
+        self.llm = llm
+        self.budget = budget
+        self._article_ttl = article_ttl_ms
+        self._summary_ttl = summary_ttl_ms
+        self._failure_ttl = failure_ttl_ms
+        self._clock = clock
+        self._articles: SingleFlight[Article] = SingleFlight()
+        self._summaries: SingleFlight[Summary] = SingleFlight()
+        self.fetches = 0   # articles actually fetched (not from cache); for tests and stats
+
+    # -- articles ------------------------------------------------------------------------------
+
+    async def article(self, url: str) -> Article:
+        """The article behind a URL: from the store while fresh, else fetched once for all askers."""
+        canonical = canonicalize(url)
+        reason = skip_reason(canonical)
+        if reason:
+            raise NotAnArticle(f"That link is not an article ({reason}).")
+        return await self._articles.run(canonical, lambda: self._load_article(canonical))
+
+    async def _load_article(self, canonical: str) -> Article:
+        now = self._clock()
+        cached = await store.get_article(self.db, canonical, now)
+        if cached is not None:
+            return cached
+        failure = await store.get_failure(self.db, canonical, now)
+        if failure is not None:
+            raise ArticleError(failure)
+        self.fetches += 1
+        try:
+            article = await self._read(canonical)
+        except ArticleError as exc:
+            await store.put_failure(self.db, canonical, exc.message, now, self._failure_ttl)
+            raise
+        await store.put_article(self.db, article, now, self._article_ttl)
+        return article
+
+    # -- summaries -----------------------------------------------------------------------------
+
+    async def summarize(self, url: str, *, style: Style = "brief", language: str | None = None,
+                        guild_id: int | None = None, user_id: int | None = None) -> SummaryResult:
+        return await self.summarize_article(await self.article(url), style=style, language=language,
+                                            guild_id=guild_id, user_id=user_id)
+
+    async def summarize_article(self, article: Article, *, style: Style = "brief", language: str | None = None,
+                                guild_id: int | None = None, user_id: int | None = None,
+                                use_cache: bool = True) -> SummaryResult:
+        notice = None
+        summarizer = self.extractive
+        if self.llm is not None:
+            if await self.budget.allows_llm(guild_id):
+                summarizer = self.llm
+            else:
+                notice = self.budget.note_once(guild_id)
+        key = SummaryKey(article.url, summarizer.name, getattr(summarizer, "model", "") or "", style,
+                         language or "")
+        cached = await store.get_summary(self.db, key, self._clock()) if use_cache else None
+        if cached is not None:
+            return SummaryResult(article, cached, cached=True, notice=notice)
+        summary = await self._summaries.run(
+            key, lambda: self._generate(article, summarizer, key if use_cache else None, style, language, guild_id,
+                                        user_id))
+        return SummaryResult(article, summary, cached=False, notice=notice)
+
+    async def _generate(self, article: Article, summarizer: Summarizer, key: SummaryKey | None, style: Style,
+                        language: str | None, guild_id: int | None, user_id: int | None) -> Summary:
+        try:
+            summary = await summarizer.summarize(article, style=style, language=language)
+        except LLMError as exc:
+            log.warning("LLM summary of %s failed (%s); using the extractive summary", article.url, exc)
+            summary = await self.extractive.summarize(article, style=style, language=language)
+            summary.note = fallback_note(exc)
+            return summary    # not cached: the next request tries the LLM again
+        if summary.usage.calls:
+            await self.budget.record(guild_id=guild_id, user_id=user_id, feature="summary", model=summary.model,
+                                     usage=summary.usage)
+        if key is not None:
+            await store.put_summary(self.db, key, summary, self._clock(), self._summary_ttl)
+        return summary
+
+    # -- where summaries were posted ------------------------------------------------------------
+
+    async def record_post(self, post: SummaryPost, *, requested_by: int | None, provider: str) -> None:
+        await store.add_post(self.db, post, requested_by=requested_by, provider=provider)
+
+    async def posted_for(self, source_message_id: int) -> set[str]:
+        """Canonical URLs already summarised in reply to a message."""
+        return await store.posted_urls(self.db, source_message_id)
+
+    async def record_thread(self, message_id: int, thread_id: int) -> None:
+        await store.set_post_thread(self.db, message_id, thread_id)
+
+    async def record_links(self, message_id: int, urls: list[str], *, guild_id: int, channel_id: int,
+                           user_id: int, created_at: int) -> None:
+        await store.add_shared_links(self.db, message_id, urls, guild_id=guild_id, channel_id=channel_id,
+                                     user_id=user_id, created_at=created_at)

@@ -1,0 +1,53 @@
+"""Settings: environment and .env, one clear line for bad values, every setting documented."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings, SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    assert {name.upper() for name in Settings.model_fields} == documented
+
+
+def test_env_example_loads_to_the_defaults_with_no_llm() -> None:
+    settings = Settings(_env_file=ROOT / ".env.example")  # type: ignore[call-arg]
+    assert settings.discord_token is None and settings.openai_api_key is None
+    assert not settings.llm_enabled
+    assert settings.database_path == Path("data/precis.sqlite3")
+    assert settings.fetch_allow_private is False
+
+
+def test_base_url_alone_enables_the_llm(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://localhost:11434/v1/")
+    settings = load_settings(_env_file=None)
+    assert settings.llm_enabled and settings.openai_base_url == "http://localhost:11434/v1"
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("LOG_LEVEL", "loud"), ("FETCH_ALLOW_PRIVATE", "perhaps"), ("OPENAI_BASE_URL", "localhost:11434"),
+    ("LLM_CONTEXT_TOKENS", "10"), ("FETCH_ALLOWED_PORTS", "80"),
+])
+def test_bad_setting_is_one_line_naming_it(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None)
+    message = str(caught.value)
+    assert name in message and "\n" not in message
+
+
+def test_cli_reports_bad_setting_without_traceback(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "bot", "db", "migrate"], cwd=tmp_path, capture_output=True,
+                            text=True, env={"LOG_LEVEL": "loud", "PATH": "/usr/bin:/bin"}, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "precis: invalid setting LOG_LEVEL: Input should be 'DEBUG', 'INFO', 'WARNING', 'ERROR' or 'CRITICAL'"]
