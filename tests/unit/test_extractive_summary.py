@@ -1,0 +1,185 @@
+"""Properties of the built-in extractive summaries (bot/llm/extractive.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.articles.model import Article
+from bot.llm.base import STYLES, Style, Summary
+from bot.llm.extractive import TRANSLATION_NOTE, ExtractiveSummarizer, is_boilerplate, near_duplicate
+from bot.llm.text import normalize_for_match, split_sentences
+
+ARTICLES = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "articles").glob("*.txt"))
+
+
+def load(path: Path, title: str | None = None) -> Article:
+    text = path.read_text(encoding="utf-8")
+    return Article(url=f"https://news.example/{path.stem}", text=text, language="en", title=title)
+
+
+def from_article(piece: str, text: str) -> bool:
+    """The piece is a verbatim slice of the article, allowing a cut marked with an ellipsis."""
+    return piece.removesuffix("…").rstrip() in text
+
+
+def sentences_of(summary: Summary) -> list[str]:
+    return [s.text for s in split_sentences(summary.tldr)] + summary.key_points
+
+
+@pytest.fixture(params=ARTICLES, ids=[p.stem for p in ARTICLES])
+def article(request: pytest.FixtureRequest) -> Article:
+    return load(request.param)
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_shape_of_every_fixture_summary(article: Article, style: Style) -> None:
+    summary = await ExtractiveSummarizer().summarize(article, style=style)
+    assert summary.provider == "extractive" and summary.model is None
+    assert summary.language == "en" and summary.note is None
+    assert summary.title == article.text.splitlines()[0]
+    tldr_sentences = split_sentences(summary.tldr)
+    assert 1 <= len(tldr_sentences) <= (1 if style == "bullets" else 2)
+    assert len(summary.tldr) <= (300 if style != "detailed" else 610)
+    want = {"brief": 3, "detailed": 5, "bullets": 5}[style]
+    assert len(summary.key_points) == want
+    assert all(len(p) <= 300 for p in summary.key_points)
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_everything_is_verbatim_in_article_order_without_boilerplate(article: Article,
+                                                                          style: Style) -> None:
+    summary = await ExtractiveSummarizer().summarize(article, style=style)
+    pieces = sentences_of(summary)
+    for piece in pieces:
+        assert from_article(piece, article.text), piece
+        assert not is_boilerplate(piece)
+        low = piece.casefold()
+        assert not low.startswith(("photo", "image", "read more", "share")), piece
+    positions = [article.text.index(p.removesuffix("…").rstrip()) for p in summary.key_points]
+    assert positions == sorted(positions)
+    assert summary.title not in pieces
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_no_near_duplicates(article: Article, style: Style) -> None:
+    summary = await ExtractiveSummarizer().summarize(article, style=style)
+    pieces = sentences_of(summary)
+    assert len({normalize_for_match(p) for p in pieces}) == len(pieces)
+    for i, a in enumerate(pieces):
+        for b in pieces[i + 1:]:
+            assert not near_duplicate(a, b), (a, b)
+
+
+async def test_deterministic(article: Article) -> None:
+    first = await ExtractiveSummarizer().summarize(article, style="detailed")
+    for _ in range(3):
+        again = await ExtractiveSummarizer().summarize(article, style="detailed")
+        assert (again.tldr, again.key_points) == (first.tldr, first.key_points)
+
+
+async def test_lead_facts_make_the_tldr() -> None:
+    summary = await ExtractiveSummarizer().summarize(load(ARTICLES[0]))
+    assert "$48.6 million" in summary.tldr  # city_budget: the lead sentence carries the key fact
+
+
+async def test_title_prefers_metadata() -> None:
+    summary = await ExtractiveSummarizer().summarize(load(ARTICLES[0], title="From metadata"))
+    assert summary.title == "From metadata"
+
+
+async def test_boilerplate_is_never_chosen() -> None:
+    # Boilerplate dressed as sentences (closing punctuation, five words or more) about the same topic.
+    body = (
+        "Photo: Jane Roe/City Herald, taken at the harbor on Monday.\n\n"
+        "The harbor commission voted on Monday to dredge the north channel for $2 million.\n\n"
+        "Read more: why the harbor channel keeps silting up and what dredging costs.\n\n"
+        "Share this story about the harbor dredging with your friends.\n\n"
+        "Leave a reply about the harbor dredging vote below.\n\n"
+        "12 comments on the harbor dredging vote so far.\n\n"
+        "Commissioners said the harbor dredging work would start in May and take four months.\n\n"
+        "Fishing crews have complained for years that the harbor channel is too shallow.\n\n"
+        "The dredged sand will rebuild the beach at Gull Point near the harbor, officials said."
+    )
+    summary = await ExtractiveSummarizer().summarize(Article(url="u", text=body, title="Harbor"),
+                                                     style="detailed")
+    chosen = " ".join(sentences_of(summary)).casefold()
+    for junk in ("photo", "read more", "share this", "leave a reply", "comments"):
+        assert junk not in chosen
+    assert len(sentences_of(summary)) == 4  # exactly the four real sentences, nothing invented
+
+
+@pytest.mark.parametrize("line", [
+    "Photo: Jane Roe/City Herald", "Photos by Jane Roe.", "Image credit: Ashford Institute",
+    "Read more: How the budget grew.", "See also: Our earlier coverage.", "Share this article",
+    "Leave a reply", "Leave a comment.", "12 comments", "One comment", "Comments (4)", "Advertisement",
+    "By Jane Roe, Staff Writer", "Copyright 2025 City Herald. All rights reserved.",
+    "A child plays in the fountain. (Photo by Jane Roe)",
+])
+def test_boilerplate_lines(line: str) -> None:
+    assert is_boilerplate(line)
+
+
+@pytest.mark.parametrize("line", [
+    "The photo exhibition opens on Friday at the library.",
+    "Readers shared their stories with the council.",
+    "By noon, the council had voted to approve the plan.",
+])
+def test_real_sentences_are_not_boilerplate(line: str) -> None:
+    assert not is_boilerplate(line)
+
+
+async def test_near_duplicates_are_dropped() -> None:
+    lead = "The harbor commission voted on Monday to dredge the north channel for $2 million."
+    body = "\n\n".join([
+        lead,
+        "The harbor commission on Monday voted to dredge the north channel for $2 million.",
+        "Commissioners said the work would start in May and take about four months to finish.",
+        lead.replace("Monday", "Monday night"),
+        "Fishing crews have complained for years that the channel is too shallow at low tide.",
+        "The dredged sand will be used to rebuild the beach at Gull Point, officials said.",
+        "The commission will review the contract bids at its meeting in April.",
+    ])
+    summary = await ExtractiveSummarizer().summarize(Article(url="u", text=body), style="detailed")
+    pieces = sentences_of(summary)
+    assert sum("dredge the north channel" in p for p in pieces) == 1
+    assert len(pieces) == 5
+
+
+async def test_short_article_gives_fewer_points_and_never_invents() -> None:
+    body = "Short Headline\n\nThe library will close early on Friday for staff training."
+    summary = await ExtractiveSummarizer().summarize(Article(url="u", text=body), style="detailed")
+    assert summary.title == "Short Headline"
+    assert summary.tldr == "The library will close early on Friday for staff training."
+    assert summary.key_points == []
+
+    two = body + "\n\nIt will reopen on Saturday morning at the usual time of nine."
+    summary = await ExtractiveSummarizer().summarize(Article(url="u", text=two), style="brief")
+    assert len(split_sentences(summary.tldr)) == 1 and len(summary.key_points) == 1
+    assert all(from_article(p, two) for p in sentences_of(summary))
+
+
+async def test_empty_article_says_so() -> None:
+    summary = await ExtractiveSummarizer().summarize(Article(url="u", text="", title="Nothing"))
+    assert summary.tldr == "" and summary.key_points == [] and summary.note
+    assert summary.title == "Nothing"
+
+
+async def test_long_sentences_are_trimmed_at_a_word_with_a_marker() -> None:
+    long = "The council " + " ".join(f"considered item {i} of the agenda" for i in range(80)) + "."
+    body = "\n\n".join([long, "The mayor thanked the staff for their work on the report.",
+                        "Residents asked questions about the new parking rules downtown.",
+                        "The next meeting will be held in the library on Thursday evening."])
+    summary = await ExtractiveSummarizer().summarize(Article(url="u", text=body), style="detailed")
+    cut = [p for p in sentences_of(summary) if p.endswith("…")]
+    assert cut and all(len(p) <= 300 and from_article(p, body) for p in cut)
+    assert all(p.removesuffix("…").split()[-1] in long.split() for p in cut)
+
+
+async def test_translation_is_not_attempted() -> None:
+    article = load(ARTICLES[0])
+    summary = await ExtractiveSummarizer().summarize(article, language="fr")
+    assert summary.note == TRANSLATION_NOTE and summary.language == "en"
+    same = await ExtractiveSummarizer().summarize(article, language="EN")
+    assert same.note is None
