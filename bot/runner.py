@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable
 
 import discord
 import yarl
@@ -37,8 +38,8 @@ def require_token(settings: Settings) -> str:
     return settings.discord_token.get_secret_value().strip()
 
 
-async def run_bot(settings: Settings, *, stop: asyncio.Event | None = None,
-                  handle_signals: bool = True, ready: asyncio.Event | None = None) -> None:
+async def run_bot(settings: Settings, *, stop: asyncio.Event | None = None, handle_signals: bool = True,
+                  ready: asyncio.Event | None = None, on_start: Callable[[PrecisBot], None] | None = None) -> None:
     """Run until `stop` is set, SIGINT/SIGTERM arrives, or the connection fails for good."""
     token = require_token(settings)
     apply_discord_endpoints(settings)
@@ -50,6 +51,8 @@ async def run_bot(settings: Settings, *, stop: asyncio.Event | None = None,
     try:
         async with open_services(settings) as services:
             bot = PrecisBot(services)
+            if on_start is not None:
+                on_start(bot)   # the playground and tests hold the bot to drive and inspect it
             if ready is not None:
                 bot.add_listener(_set_event(ready), "on_ready")
             async with bot:

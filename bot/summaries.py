@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.articles.model import Article
-from bot.articles.urls import canonicalize, skip_reason
+from bot.articles.reader import article_url
 from bot.budget import Budget
-from bot.errors import ArticleError, LLMError, NotAnArticle
+from bot.errors import ArticleError, LLMError
 from bot.llm.base import Style, Summarizer, Summary
 from bot.singleflight import SingleFlight
 from bot.store import articles as store
@@ -60,10 +60,7 @@ class SummaryService:
 
     async def article(self, url: str) -> Article:
         """The article behind a URL: from the store while fresh, else fetched once for all askers."""
-        canonical = canonicalize(url)
-        reason = skip_reason(canonical)
-        if reason:
-            raise NotAnArticle(f"That link is not an article ({reason}).")
+        canonical = article_url(url)
         return await self._articles.run(canonical, lambda: self._load_article(canonical))
 
     async def _load_article(self, canonical: str) -> Article:

@@ -1,0 +1,185 @@
+"""From a fetched page to an `Article`: body text plus metadata. Sync and CPU-bound: call it through
+`asyncio.to_thread`.
+
+HTML: metadata from the untouched page (trafilatura), body from a pre-cleaned copy (trafilatura with
+precision favoured), then a paragraph post-filter. When trafilatura finds little, a readability-style
+fallback and the JSON-LD articleBody are tried. Teasers raise TeaserOnly, empty pages NotAnArticle.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import urlsplit
+
+import trafilatura
+from lxml import html as lxml_html  # type: ignore[import-untyped]
+from lxml.etree import ParserError, _Element  # type: ignore[import-untyped]
+from trafilatura.metadata import extract_metadata
+from trafilatura.settings import Document, use_config
+from trafilatura.utils import load_html
+
+from bot.articles import htmlclean
+from bot.articles.language import choose_language
+from bot.articles.model import Article
+from bot.articles.paywall import is_teaser, json_ld
+from bot.articles.pdf import extract_pdf
+from bot.errors import NotAnArticle, TeaserOnly
+
+__all__ = ["MIN_WORDS", "extract_html", "extract_pdf", "extract_text"]
+
+logger = logging.getLogger(__name__)
+
+MIN_WORDS = 30            # less than this is not an article (error pages, empty shells)
+_ENOUGH_WORDS = 80        # below this, the fallbacks get a chance to find more
+_MAX_TREE_SIZE = 60_000   # elements; bigger documents are cut to bound CPU time
+_FAST_ABOVE_CHARS = 2_000_000  # huge pages skip trafilatura's second opinions (readability, justext)
+MSG_NO_TEXT = "I couldn't find any article text on that page."
+_CONFIG = use_config()
+_CONFIG.set("DEFAULT", "MAX_TREE_SIZE", str(_MAX_TREE_SIZE))
+_CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # it uses signals, which only work in the main thread
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+|\s+::\s+")
+
+
+def extract_html(html: str, *, url: str) -> Article:
+    """The article in `html` (already decoded). Raises NotAnArticle or TeaserOnly."""
+    tree = _parse(html)
+    if tree is None:
+        raise NotAnArticle(MSG_NO_TEXT)
+    meta = extract_metadata(tree, default_url=url)
+    title = _better_title(meta.title, tree)
+    cleaned = htmlclean.prepare(tree)
+    raw_paragraphs = _body_paragraphs(cleaned, tree, url, fast=len(html) > _FAST_ABOVE_CHARS)
+    paragraphs = htmlclean.filter_paragraphs(raw_paragraphs, title=title)
+    text = "\n\n".join(paragraphs)
+    count = htmlclean.words(text)
+    if is_teaser(tree, count):
+        raise TeaserOnly()
+    if count < MIN_WORDS:
+        logger.info("no article text at %s (%d words)", url, count)
+        raise NotAnArticle(MSG_NO_TEXT)
+    host = urlsplit(url).hostname
+    site = meta.sitename if meta.sitename and meta.sitename != meta.hostname else _site_from_title(tree, title)
+    return Article(
+        url=url,
+        text=text,
+        title=title,
+        author=meta.author or htmlclean.find_byline(raw_paragraphs),
+        date=(meta.date or None) and str(meta.date)[:10],
+        site=site or host,
+        language=choose_language(_declared_language(tree) or meta.language, text),
+        image=meta.image or None,
+        content_type="text/html",
+        extra={"description": meta.description} if meta.description else {},
+    )
+
+
+def _parse(html: str) -> lxml_html.HtmlElement | None:
+    if not html or not html.strip():
+        return None
+    try:
+        tree = load_html(html)
+    except (ParserError, ValueError):
+        return None
+    if tree is None or not isinstance(tree, lxml_html.HtmlElement):
+        return None
+    return tree
+
+
+def _body_paragraphs(cleaned: _Element, original: _Element, url: str, *, fast: bool) -> list[str]:
+    candidates: list[list[str]] = []
+    for precise in (True, False):
+        doc = trafilatura.bare_extraction(
+            cleaned, url=url, fast=fast, favor_precision=precise, include_comments=False, include_tables=True,
+            include_images=False, include_links=False, with_metadata=False, deduplicate=False, config=_CONFIG,
+        )
+        paragraphs = _lines(doc.text if isinstance(doc, Document) else None)
+        if htmlclean.words(" ".join(paragraphs)) >= _ENOUGH_WORDS:
+            return paragraphs
+        candidates.append(paragraphs)
+    logger.debug("trafilatura found little at %s; trying fallbacks", url)
+    candidates.append(_densest_block(cleaned))
+    candidates.append(_json_ld_body(original))
+    return max(candidates, key=lambda ps: htmlclean.words(" ".join(ps)))
+
+
+def _lines(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def _densest_block(root: _Element) -> list[str]:
+    """Readability-style fallback: the container whose direct <p> children hold the most text."""
+    scores: dict[_Element, int] = {}
+    for p in root.iter("p"):
+        parent = p.getparent()
+        if parent is None:
+            continue
+        n = htmlclean.words(" ".join(p.itertext()))
+        link_words = sum(htmlclean.words(" ".join(a.itertext())) for a in p.iter("a"))
+        if n < 8 or link_words > n / 2:
+            continue
+        scores[parent] = scores.get(parent, 0) + n
+    if not scores:
+        return []
+    best = max(scores, key=lambda el: scores[el])
+    blocks = best.xpath(".//p|.//h2|.//h3|.//h4|.//li|.//blockquote[not(.//p)]")
+    return [" ".join(" ".join(b.itertext()).split()) for b in blocks if " ".join(b.itertext()).strip()]
+
+
+def _json_ld_body(tree: _Element) -> list[str]:
+    for block in json_ld(tree):
+        for obj in block if isinstance(block, list) else [block]:
+            body = obj.get("articleBody") if isinstance(obj, dict) else None
+            if isinstance(body, str) and body.strip():
+                return [p.strip() for p in re.split(r"\n\s*\n|\n", body) if p.strip()]
+    return []
+
+
+def _better_title(title: str | None, tree: _Element) -> str | None:
+    """trafilatura sometimes keeps the site half of '<Site> - <Headline>'; the headline is the longer half."""
+    raw = tree.findtext(".//title") or ""
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(raw) if p.strip()]
+    if title and len(parts) > 1 and title.strip() in parts and len(title.split()) <= 4:
+        longest = max(parts, key=len)
+        if len(longest.split()) > len(title.split()):
+            return longest
+    return title or (raw.strip() or None)
+
+
+def _site_from_title(tree: _Element, title: str | None) -> str | None:
+    raw = tree.findtext(".//title") or ""
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(raw) if p.strip()]
+    # Site names sit at either end of "<Site> - <Headline>" / "<Headline> | <Site>" and are short.
+    ends = [p for p in (parts[0], parts[-1]) if p != title and len(p.split()) <= 5] if len(parts) > 1 else []
+    return min(ends, key=len) if ends else None
+
+
+def _declared_language(tree: _Element) -> str | None:
+    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if lang:
+        return lang
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("http-equiv") or meta.get("name") or "").lower()
+        if key in ("og:locale", "content-language", "language", "dc.language") and meta.get("content"):
+            return meta.get("content")
+    return None
+
+
+def extract_text(text: str, *, url: str) -> Article:
+    """A text/plain document: paragraphs are blank-line separated; a short first line is the title."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    blocks = [" ".join(b.split()) for b in re.split(r"\n\s*\n", text) if b.strip()]
+    if len(blocks) == 1 and "\n" in text.strip():  # one paragraph per line, no blank lines
+        blocks = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    title = None
+    if len(blocks) > 1 and len(blocks[0]) <= 150 and not blocks[0].endswith((".", ",", ";")):
+        title, blocks = blocks[0], blocks[1:]
+    body = "\n\n".join(blocks)
+    if htmlclean.words(body) < MIN_WORDS:
+        raise NotAnArticle(MSG_NO_TEXT)
+    return Article(
+        url=url, text=body, title=title, site=urlsplit(url).hostname or None,
+        language=choose_language(None, body), content_type="text/plain",
+    )
