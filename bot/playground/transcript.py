@@ -1,0 +1,81 @@
+"""Printing what happens on the Discord stand-in as a readable conversation in a terminal."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+from typing import Any, TextIO
+
+from bot.playground.fake_discord.events import TranscriptEvent
+
+BOLD, DIM, CYAN, GREEN, YELLOW, RESET = "\x1b[1m", "\x1b[2m", "\x1b[36m", "\x1b[32m", "\x1b[33m", "\x1b[0m"
+
+
+class Transcript:
+    """A listener for FakeDiscord that prints messages, commands, replies and embeds."""
+
+    def __init__(self, out: TextIO = sys.stdout, *, colour: bool | None = None, width: int | None = None) -> None:
+        self.out = out
+        self.colour = out.isatty() if colour is None else colour
+        self.width = width or min(100, shutil.get_terminal_size((100, 24)).columns)
+        self.bot_names: set[str] = set()
+
+    def _c(self, code: str, text: str) -> str:
+        return f"{code}{text}{RESET}" if self.colour else text
+
+    def _wrap(self, text: str, indent: str) -> list[str]:
+        lines: list[str] = []
+        for paragraph in text.splitlines() or [""]:
+            lines += textwrap.wrap(paragraph, self.width - len(indent), initial_indent=indent,
+                                   subsequent_indent=indent + ("  " if paragraph.startswith("•") else "")) or [indent]
+        return lines
+
+    def say(self, text: str) -> None:
+        """A narrator line between the scripted steps."""
+        self.out.write("\n" + self._c(DIM, f"── {text} ") + "\n")
+        self.out.flush()
+
+    def __call__(self, event: TranscriptEvent) -> None:
+        if event.kind in ("edit", "delete"):
+            return
+        where = self._c(DIM, f"#{event.channel}")
+        who = self._c(GREEN if event.author in self.bot_names else CYAN, event.author)
+        note = " (only they see this)" if event.ephemeral else ""
+        if event.kind == "reaction":
+            head = f"{where} {who} reacted {event.content}"
+        elif event.kind == "thread":
+            head = f"{where} {who} opened thread “{event.content}”"
+        elif event.kind == "interaction":
+            head = f"{where} {who}: {self._c(YELLOW, event.content)}"
+        else:
+            head = f"{where} {who}{self._c(DIM, note)}:"
+            if event.content:
+                head += " " + event.content if len(event.content) < 60 and "\n" not in event.content else ""
+        lines = [head]
+        if event.kind in ("message", "interaction_reply") and event.content and not head.endswith(event.content):
+            lines += self._wrap(event.content, "    ")
+        for embed in event.embeds:
+            lines += self._embed(embed)
+        for name in event.attachments:
+            lines.append(f"    📎 {name}")
+        self.out.write("\n".join(lines) + "\n")
+        self.out.flush()
+
+    def _embed(self, embed: dict[str, Any]) -> list[str]:
+        bar = self._c(DIM, "    │ ")
+        lines = []
+        if author := (embed.get("author") or {}).get("name"):
+            lines += self._wrap(self._c(DIM, author), "")
+        if title := embed.get("title"):
+            lines += self._wrap(self._c(BOLD, title), "")
+        if url := embed.get("url"):
+            lines.append(self._c(DIM, url))
+        if description := embed.get("description"):
+            lines += self._wrap(description.replace("**", ""), "")
+        for field in embed.get("fields", []):
+            lines.append(self._c(BOLD, field.get("name", "")))
+            lines += self._wrap(str(field.get("value", "")).replace("**", ""), "  ")
+        if footer := (embed.get("footer") or {}).get("text"):
+            lines += self._wrap(self._c(DIM, footer), "")
+        return [self._c(DIM, "    ┌")] + [bar + line for line in lines] + [self._c(DIM, "    └")]
