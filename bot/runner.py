@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Callable
+from typing import Any
 
 import discord
 import yarl
@@ -39,7 +40,8 @@ def require_token(settings: Settings) -> str:
 
 
 async def run_bot(settings: Settings, *, stop: asyncio.Event | None = None, handle_signals: bool = True,
-                  ready: asyncio.Event | None = None, on_start: Callable[[PrecisBot], None] | None = None) -> None:
+                  ready: asyncio.Event | None = None, on_start: Callable[[PrecisBot], None] | None = None,
+                  **bot_options: Any) -> None:
     """Run until `stop` is set, SIGINT/SIGTERM arrives, or the connection fails for good."""
     token = require_token(settings)
     apply_discord_endpoints(settings)
@@ -50,7 +52,7 @@ async def run_bot(settings: Settings, *, stop: asyncio.Event | None = None, hand
             loop.add_signal_handler(sig, stop.set)
     try:
         async with open_services(settings) as services:
-            bot = PrecisBot(services)
+            bot = PrecisBot(services, **bot_options)
             if on_start is not None:
                 on_start(bot)   # the playground and tests hold the bot to drive and inspect it
             if ready is not None:

@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fakes.discord_plugin",
     "tests.fakes.openai_plugin",
     "tests.fakes.article_plugin",
+    "tests.fakes.bot_plugin",
 ]

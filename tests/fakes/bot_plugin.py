@@ -1,0 +1,93 @@
+"""Running the real bot (the same entry code as `precis run`) against the loopback fakes.
+
+`launch_bot(**settings)` is an async context manager: it starts `run_bot` with settings pointing at the
+fake Discord, waits for READY, syncs the slash commands (as `precis sync` would), and yields a `BotHarness`;
+on exit it stops the bot the way SIGTERM does and restores discord.py's endpoints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.client import PrecisBot
+from bot.config import Settings
+from bot.playground.fake_discord import FakeDiscord
+from bot.playground.fake_discord.clientrun import pointed_at
+from bot.runner import run_bot
+from bot.services import Services
+
+
+@dataclass
+class BotHarness:
+    fake: FakeDiscord
+    bot: PrecisBot
+    settings: Settings
+    task: asyncio.Task[None]
+
+    @property
+    def services(self) -> Services:
+        return self.bot.services
+
+    async def flush_log(self) -> None:
+        await self.services.log.writer.flush()
+
+
+def bot_settings(fake: FakeDiscord, database: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "discord_token": fake.token, "discord_api_base": fake.api_base, "discord_gateway_url": fake.gateway_url,
+        "database_path": database, "fetch_allow_private": True, "log_level": "DEBUG", "llm_timeout": 5.0,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+async def _skip_identify_wait(shard_id: int | None, *, initial: bool = False) -> None:
+    """discord.py waits 5 s before every re-IDENTIFY (Discord's rate limit); the fake has none."""
+
+
+@contextlib.asynccontextmanager
+async def start_bot(fake: FakeDiscord, settings: Settings, *, sync: bool = True) -> AsyncIterator[BotHarness]:
+    stop, ready = asyncio.Event(), asyncio.Event()
+    holder: list[PrecisBot] = []
+
+    def grab(bot: PrecisBot) -> None:
+        bot.before_identify_hook = _skip_identify_wait  # type: ignore[method-assign]
+        holder.append(bot)
+
+    with pointed_at(fake):   # restores discord.py's endpoints, which run_bot points at the fake
+        task = asyncio.create_task(run_bot(settings, stop=stop, handle_signals=False, ready=ready, on_start=grab,
+                                            guild_ready_timeout=0.05))
+        waiter = asyncio.create_task(ready.wait())
+        await asyncio.wait({task, waiter}, timeout=15, return_when=asyncio.FIRST_COMPLETED)
+        waiter.cancel()
+        if task.done():
+            task.result()   # raises what stopped the bot
+            raise RuntimeError("the bot stopped before it was ready")
+        if not ready.is_set():
+            stop.set()
+            await task
+            raise TimeoutError("the bot did not become ready")
+        harness = BotHarness(fake, holder[0], settings, task)
+        try:
+            if sync:
+                await harness.bot.tree.sync()
+            yield harness
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 20)
+
+
+@pytest.fixture
+async def launch_bot(fake_discord: FakeDiscord, tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
+    """`async with launch_bot(**settings_overrides) as harness:` runs the real bot against the fakes."""
+    def launch(*, sync: bool = True, **overrides: Any) -> contextlib.AbstractAsyncContextManager[BotHarness]:
+        database = overrides.pop("database_path", tmp_path / "precis.sqlite3")
+        return start_bot(fake_discord, bot_settings(fake_discord, database, **overrides), sync=sync)
+    yield launch
