@@ -37,7 +37,7 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.playground.demo import run_demo
-    return await run_demo(verbose=args.verbose)
+    return await run_demo(verbose=args.verbose)  # needs no token or key; ignores .env on purpose
 
 
 async def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
@@ -121,7 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"precis: {exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    # The bot logs at LOG_LEVEL; one-shot verbs keep quiet unless asked, so their output stays readable.
+    level = settings.log_level if args.verb == "run" or args.log_level else max(
+        logging.WARNING, logging.getLevelName(settings.log_level))
+    configure_logging(logging.getLevelName(level) if isinstance(level, int) else level)
     try:
         return asyncio.run(args.handler(args, settings))
     except NotBuilt as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import textwrap
@@ -10,6 +11,12 @@ from typing import Any, TextIO
 from bot.playground.fake_discord.events import TranscriptEvent
 
 BOLD, DIM, CYAN, GREEN, YELLOW, RESET = "\x1b[1m", "\x1b[2m", "\x1b[36m", "\x1b[32m", "\x1b[33m", "\x1b[0m"
+
+
+def _named_mentions(event: TranscriptEvent) -> str:
+    """Show <@id> as @name, as Discord's client does."""
+    names = {str(u.get("id")): u.get("global_name") or u.get("username") for u in event.payload.get("mentions", [])}
+    return re.sub(r"<@!?(\d+)>", lambda m: f"@{names.get(m.group(1), 'someone')}", event.content or "")
 
 
 class Transcript:
@@ -28,7 +35,8 @@ class Transcript:
         lines: list[str] = []
         for paragraph in text.splitlines() or [""]:
             lines += textwrap.wrap(paragraph, self.width - len(indent), initial_indent=indent,
-                                   subsequent_indent=indent + ("  " if paragraph.startswith("•") else "")) or [indent]
+                                   subsequent_indent=indent + ("  " if paragraph.startswith("•") else ""),
+                                   break_long_words=False, break_on_hyphens=False) or [indent]
         return lines
 
     def say(self, text: str) -> None:
@@ -41,20 +49,19 @@ class Transcript:
             return
         where = self._c(DIM, f"#{event.channel}")
         who = self._c(GREEN if event.author in self.bot_names else CYAN, event.author)
-        note = " (only they see this)" if event.ephemeral else ""
+        content = _named_mentions(event)
         if event.kind == "reaction":
-            head = f"{where} {who} reacted {event.content}"
+            lines = [f"{where} {who} reacted {content}"]
         elif event.kind == "thread":
-            head = f"{where} {who} opened thread “{event.content}”"
+            lines = [f"{where} {who} opened the thread “{content}”"]
         elif event.kind == "interaction":
-            head = f"{where} {who}: {self._c(YELLOW, event.content)}"
+            lines = [f"{where} {who}: {self._c(YELLOW, content)}"]
         else:
-            head = f"{where} {who}{self._c(DIM, note)}:"
-            if event.content:
-                head += " " + event.content if len(event.content) < 60 and "\n" not in event.content else ""
-        lines = [head]
-        if event.kind in ("message", "interaction_reply") and event.content and not head.endswith(event.content):
-            lines += self._wrap(event.content, "    ")
+            note = self._c(DIM, " (only they see this)") if event.ephemeral else ""
+            short = content and len(content) <= 70 and "\n" not in content
+            lines = [f"{where} {who}{note}:" + (f" {content}" if short else "")]
+            if content and not short:
+                lines += self._wrap(content, "    ")
         for embed in event.embeds:
             lines += self._embed(embed)
         for name in event.attachments:

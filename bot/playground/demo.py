@@ -1,0 +1,113 @@
+"""`precis demo`: the real bot against the local Discord stand-in, with a scripted conversation.
+
+Nothing leaves the machine: Discord is the loopback stand-in, the article comes from a local web
+server, and the language features run on the built-in extractive provider (no key needed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from bot.client import PrecisBot
+from bot.config import Settings
+from bot.playground.article_server import ArticleServer
+from bot.playground.fake_discord import FakeDiscord
+from bot.playground.fake_discord.clientrun import pointed_at
+from bot.playground.transcript import Transcript
+from bot.runner import run_bot
+
+log = logging.getLogger(__name__)
+
+ARTICLE = "harbor-solar.html"
+STEP_TIMEOUT = 20.0
+
+
+async def _no_identify_wait(shard_id: int | None, *, initial: bool = False) -> None:
+    """The stand-in has no IDENTIFY rate limit, so skip discord.py's 5 s pause before re-identifying."""
+
+
+class Demo:
+    def __init__(self, fake: FakeDiscord, articles: ArticleServer, transcript: Transcript, bot: PrecisBot) -> None:
+        self.fake, self.articles, self.transcript, self.bot = fake, articles, transcript, bot
+
+    async def bot_reply(self, channel: str) -> dict[str, Any]:
+        return await self.fake.wait_for_message(channel_id=self.fake.channel(channel), author_id=self.fake.bot_id,
+                                                timeout=STEP_TIMEOUT)
+
+    async def slash(self, user: str, channel: str, command: str, options: dict[str, Any]) -> None:
+        handle = await self.fake.slash(self.fake.user(user), self.fake.channel(channel), command, options)
+        await handle.reply(timeout=STEP_TIMEOUT)
+
+    async def play(self) -> None:
+        fake, say = self.fake, self.transcript.say
+        say("The server owner registers the bot's slash commands (once, like `precis sync`)")
+        await fake.post(fake.channel("general"), fake.user("olivia"), f"<@{fake.bot_id}> sync global")
+        await self.bot_reply("general")
+
+        say("A member shares a link; the bot replies with a summary")
+        await fake.post(fake.channel("general"), fake.user("alice"),
+                        f"The council finally approved the ferry lot solar roof! {self.articles.url(ARTICLE)}")
+        await self.bot_reply("general")
+
+        say("Members ask about the article with /ask")
+        await self.slash("bob", "general", "ask", {"question": "How many solar panels will the canopy have?"})
+        await self.slash("alice", "general", "ask", {"question": "Who voted against the project?"})
+        say("…and when the article doesn't say, the bot says so instead of guessing")
+        await self.slash("olivia", "general", "ask", {"question": "How many parking tickets were issued last year?"})
+
+        say("A moderator searches the conversation log (only they see the answer)")
+        await self.slash("mona", "general", "logs search", {"query": "solar"})
+
+
+async def run_demo(*, verbose: bool = False, script: Callable[[Demo], Awaitable[None]] | None = None) -> int:
+    if not verbose:   # the transcript is the output; the bot's own log only on request
+        logging.getLogger().setLevel(logging.ERROR)
+        logging.getLogger("discord").setLevel(logging.ERROR)
+    transcript = Transcript()
+    with tempfile.TemporaryDirectory(prefix="precis-demo-") as tmp:
+        async with FakeDiscord.default_world() as fake:
+            articles = await ArticleServer().start()
+            try:
+                transcript.bot_names.add("Precis")
+                fake.add_listener(transcript)
+                settings = Settings(  # type: ignore[call-arg]
+                    _env_file=None, discord_token=fake.token, discord_api_base=fake.api_base,
+                    discord_gateway_url=fake.gateway_url, database_path=Path(tmp) / "demo.sqlite3",
+                    fetch_allow_private=True, openai_api_key=None, openai_base_url=None)
+                transcript.say(f"Precis demo: the real bot, a local Discord stand-in, an article at "
+                               f"{articles.url(ARTICLE)}")
+                await _run(settings, fake, articles, transcript, script or Demo.play)
+            finally:
+                await articles.close()
+    transcript.say("Demo finished. Run it on your own server: see README.md, 'Running it on your server'.")
+    return 0
+
+
+async def _run(settings: Settings, fake: FakeDiscord, articles: ArticleServer, transcript: Transcript,
+               script: Callable[[Demo], Awaitable[None]]) -> None:
+    stop, ready = asyncio.Event(), asyncio.Event()
+    bots: list[PrecisBot] = []
+
+    def started(bot: PrecisBot) -> None:
+        bot.before_identify_hook = _no_identify_wait  # type: ignore[method-assign]
+        bots.append(bot)
+
+    with pointed_at(fake):
+        runner = asyncio.create_task(run_bot(settings, stop=stop, handle_signals=False, ready=ready,
+                                             on_start=started, guild_ready_timeout=0.1))
+        waiting = asyncio.create_task(ready.wait())
+        await asyncio.wait({runner, waiting}, timeout=STEP_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()
+        if runner.done():
+            runner.result()
+        try:
+            transcript.say("Precis is online")
+            await script(Demo(fake, articles, transcript, bots[0]))
+        finally:
+            stop.set()
+            await runner
