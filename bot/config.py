@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -33,6 +34,8 @@ class Settings(BaseSettings):
     fetch_max_bytes: int = Field(5_000_000, ge=10_000, le=100_000_000)
     fetch_timeout: float = Field(15.0, gt=0, le=120)
     fetch_allowed_ports: list[int] = Field(default_factory=lambda: [80, 443])
+    # Private networks the fetcher may reach anyway (an intranet you trust; the tests' loopback server).
+    fetch_allowed_networks: list[str] = Field(default_factory=list)
 
     backfill_limit: int = Field(5_000, ge=0, le=1_000_000)   # messages per channel after downtime
     log_queue_size: int = Field(50_000, ge=100, le=10_000_000)
@@ -48,6 +51,13 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://", "ws://", "wss://")):
             raise ValueError("must be an http(s) or ws(s) URL")
         return value.rstrip("/")
+
+    @field_validator("fetch_allowed_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            ipaddress.ip_network(network, strict=False)   # ValueError names the bad one
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

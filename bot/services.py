@@ -42,7 +42,8 @@ class Services:
 def fetch_policy(settings: Settings) -> FetchPolicy:
     return FetchPolicy(allow_private=settings.fetch_allow_private,
                        allowed_ports=frozenset(settings.fetch_allowed_ports),
-                       max_bytes=settings.fetch_max_bytes, total_timeout=settings.fetch_timeout)
+                       max_bytes=settings.fetch_max_bytes, total_timeout=settings.fetch_timeout,
+                       extra_allowed_networks=tuple(settings.fetch_allowed_networks))
 
 
 def llm_client(settings: Settings) -> AsyncOpenAI | None:

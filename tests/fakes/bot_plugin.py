@@ -22,6 +22,7 @@ from bot.playground.fake_discord import FakeDiscord
 from bot.playground.fake_discord.clientrun import pointed_at
 from bot.runner import run_bot
 from bot.services import Services
+from tests.fakes.article_server import ArticleServer
 
 
 @dataclass
@@ -42,7 +43,7 @@ class BotHarness:
 def bot_settings(fake: FakeDiscord, database: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "discord_token": fake.token, "discord_api_base": fake.api_base, "discord_gateway_url": fake.gateway_url,
-        "database_path": database, "fetch_allow_private": True, "log_level": "DEBUG", "llm_timeout": 5.0,
+        "database_path": database, "log_level": "DEBUG", "llm_timeout": 5.0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -85,9 +86,14 @@ async def start_bot(fake: FakeDiscord, settings: Settings, *, sync: bool = True)
 
 
 @pytest.fixture
-async def launch_bot(fake_discord: FakeDiscord, tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
-    """`async with launch_bot(**settings_overrides) as harness:` runs the real bot against the fakes."""
+async def launch_bot(fake_discord: FakeDiscord, article_server: ArticleServer, tmp_path: Path
+                     ) -> AsyncIterator[Callable[..., Any]]:
+    """`async with launch_bot(**settings_overrides) as harness:` runs the real bot against the fakes.
+
+    The fetcher keeps the production address rules; only the loopback article server is allowed."""
     def launch(*, sync: bool = True, **overrides: Any) -> contextlib.AbstractAsyncContextManager[BotHarness]:
         database = overrides.pop("database_path", tmp_path / "precis.sqlite3")
+        overrides.setdefault("fetch_allowed_networks", ["127.0.0.1/32"])
+        overrides.setdefault("fetch_allowed_ports", [80, 443, article_server.port])
         return start_bot(fake_discord, bot_settings(fake_discord, database, **overrides), sync=sync)
     yield launch
