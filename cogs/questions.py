@@ -59,15 +59,15 @@ class Questions(commands.Cog):
                   language: str | None = None) -> None:
         assert interaction.guild_id is not None
         settings = await self.services.guild_settings.get(interaction.guild_id)
-        wait = self.services.budget.cooldown(interaction.guild_id, interaction.user.id, "ask",
-                                             settings.cooldown_seconds)
-        if wait is not None:
-            await respond(interaction, f"You can ask again in {wait:.0f} s.", ephemeral=True)
-            return
         source = await self._article_url(url=url, channel=interaction.channel, reply_to=None,
                                          window_minutes=settings.ask_window_minutes)
         if source is None:
             await respond(interaction, NO_ARTICLE, ephemeral=True)
+            return
+        wait = self.services.budget.cooldown(interaction.guild_id, interaction.user.id, "ask",
+                                             settings.cooldown_seconds)
+        if wait is not None:
+            await respond(interaction, f"You can ask again in {wait:.0f} s.", ephemeral=True)
             return
         await interaction.response.defer(thinking=True)
         article = await self.services.summaries.article(source)
