@@ -124,6 +124,7 @@ class FakeOpenAI:
         self.supports_json_schema = supports_json_schema
         self.hostile: brain.Hostile = hostile
         self.requests: list[RecordedRequest] = []
+        self.usage_sent: list[dict[str, int]] = []   # the `usage` of every completion answered
         self._script: deque[Action] = deque()
         self._ids = itertools.count(1)
         self._closing = asyncio.Event()
@@ -172,6 +173,7 @@ class FakeOpenAI:
 
     def reset(self) -> None:
         self.requests.clear()
+        self.usage_sent.clear()
         self._script.clear()
         self.supports_json_schema = True
         self.hostile = None
@@ -239,6 +241,8 @@ class FakeOpenAI:
         prompt_tokens = sum(count_tokens(str(m.get("content", ""))) + 4 for m in body["messages"])
         usage = {"prompt_tokens": prompt_tokens, "completion_tokens": count_tokens(content),
                  "total_tokens": prompt_tokens + count_tokens(content)} if with_usage else None
+        if usage is not None:
+            self.usage_sent.append(usage)
         ident, created, model = f"chatcmpl-fake{next(self._ids):06d}", int(time.time()), str(body["model"])
         if body.get("stream"):
             include_usage = bool((body.get("stream_options") or {}).get("include_usage")) and with_usage
