@@ -1,0 +1,32 @@
+"""Retrieval + extractive answer per question, against BM25 retrieval alone."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+from bench.harness import Figure, figure, median_ms
+from bot.articles.model import Article
+from bot.llm.extractive import ExtractiveAnswerer
+from bot.retrieval import rank_passages, split_passages
+
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+
+
+async def run() -> list[Figure]:
+    questions = json.loads((FIXTURES / "questions.json").read_text(encoding="utf-8"))
+    articles: dict[str, Article] = {}
+    answerer = ExtractiveAnswerer()
+    ours, baseline = [], []
+    for item in questions:
+        name = item["article"]
+        if name not in articles:
+            articles[name] = Article(url=f"https://news.example/{name}",
+                                     text=(FIXTURES / "articles" / f"{name}.txt").read_text(encoding="utf-8"))
+        article = articles[name]
+        question = item["question"]
+        ours.append(median_ms(lambda a=article, q=question: answerer.answer_sync(a, q), repeat=7))
+        baseline.append(median_ms(lambda a=article, q=question: rank_passages(split_passages(a.text), q), repeat=7))
+    return [figure("ask.extractive_answer", statistics.median(ours), "ms/question", statistics.median(baseline),
+                   note=f"median over {len(ours)} questions; baseline = passage split + BM25 ranking alone")]
