@@ -19,7 +19,9 @@ CREATE TABLE messages (
     embeds        TEXT,                      -- JSON [url]
     stickers      TEXT                       -- JSON [name]
 );
-CREATE INDEX messages_guild_time ON messages (guild_id, created_at);
+-- channel_id in the time index makes the reports' per-channel, per-hour counts index-only scans
+-- (30 days over 1,000,000 messages: ~550 -> ~350 ms, ~5x fewer pages read cold; bench/report.py).
+CREATE INDEX messages_guild_time ON messages (guild_id, created_at, channel_id);
 CREATE INDEX messages_channel_id ON messages (channel_id, id);
 CREATE INDEX messages_author ON messages (guild_id, author_id);
 CREATE INDEX messages_deleted ON messages (deleted_at) WHERE deleted_at IS NOT NULL;

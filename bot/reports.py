@@ -1,0 +1,262 @@
+"""Moderator reports: what happened in a guild (or one channel, or one member) over a period.
+
+`build_report` gathers every figure with a handful of aggregate queries (bot/store/reports.py) and a
+short digest of the busiest channels; bot/report_render.py turns it into markdown or JSON and
+bot/report_chart.py into a PNG chart. Texts of opted-out, forgotten or purged members are never read:
+the digest only sees kept content (content_state 0) of members who have not opted out.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urlsplit
+
+from bot.llm.text import STOPWORDS, content_tokens, trim_at_word, words
+from bot.store import moderation as mod_store
+from bot.store import reports as store
+from bot.store.db import Database
+from bot.store.moderation import Flag, jump_url
+from bot.store.reports import HOUR_MS, Scope
+
+log = logging.getLogger(__name__)
+
+DAY_MS = 24 * HOUR_MS
+HOURLY_UP_TO_MS = 48 * HOUR_MS     # longer periods are charted per day
+BUSIEST_CHANNELS = 5
+DIGEST_CHANNELS = 3
+DIGEST_TEXTS = 150                 # most recent readable messages per channel given to the digest
+FLAG_EXAMPLES = 5                  # jump links per flag category
+TOP_DOMAINS = 5
+
+DigestFn = Callable[[int, list[str]], Awaitable[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCount:
+    channel_id: int
+    messages: int
+
+
+@dataclass(frozen=True, slots=True)
+class FlagCategory:
+    category: str
+    count: int
+    examples: tuple[Flag, ...]        # highest score first, with jump links
+
+
+@dataclass(frozen=True, slots=True)
+class OpenReport:
+    report_id: int
+    channel_id: int
+    message_id: int
+    author_id: int
+    reporters: int
+    created_at: int
+    jump_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPoint:
+    start_ms: int
+    messages: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelDigest:
+    channel_id: int
+    messages: int
+    text: str                         # empty when the channel had no readable messages
+
+
+@dataclass(slots=True)
+class Report:
+    guild_id: int
+    since_ms: int
+    until_ms: int
+    channel_id: int | None = None
+    member_id: int | None = None
+    messages: int = 0
+    active_members: int = 0
+    new_participants: int = 0
+    busiest_channels: list[ChannelCount] = field(default_factory=list)
+    hours: list[int] = field(default_factory=lambda: [0] * 24)      # messages per UTC hour of day
+    edits: int = 0
+    deletes: int = 0
+    links_shared: int = 0
+    top_domains: list[tuple[str, int]] = field(default_factory=list)
+    summaries: int = 0
+    questions: int = 0
+    answered: int = 0
+    flags: list[FlagCategory] = field(default_factory=list)
+    open_reports: list[OpenReport] = field(default_factory=list)
+    series_unit: Literal["hour", "day"] = "day"
+    series: list[SeriesPoint] = field(default_factory=list)
+    digests: list[ChannelDigest] = field(default_factory=list)
+
+    @property
+    def unanswered(self) -> int:
+        """Questions the article didn't answer ("doesn't say")."""
+        return self.questions - self.answered
+
+    @property
+    def flags_total(self) -> int:
+        return sum(c.count for c in self.flags)
+
+
+async def build_report(db: Database, guild_id: int, *, since_ms: int, until_ms: int,
+                       channel_id: int | None = None, member_id: int | None = None,
+                       digest: DigestFn | None = None) -> Report:
+    """Everything moderators see for [since_ms, until_ms), optionally narrowed to a channel and/or member.
+
+    `digest(channel_id, texts)` writes the "what was discussed" line of a busy channel (an LLM, say);
+    without one, or if it fails, `extractive_digest` is used."""
+    if until_ms <= since_ms:
+        raise ValueError("the report period must end after it starts")
+    scope = Scope(guild_id, since_ms, until_ms, channel_id, member_id)
+    report = Report(guild_id, since_ms, until_ms, channel_id, member_id)
+
+    per_channel: Counter[int] = Counter()
+    per_hour: Counter[int] = Counter()
+    for channel, hour, n in await store.activity(db, scope):
+        per_channel[channel] += n
+        per_hour[hour] += n
+        report.hours[hour % 24] += n
+    report.messages = sum(per_channel.values())
+    report.busiest_channels = [ChannelCount(c, n) for c, n in
+                               sorted(per_channel.items(), key=lambda cn: (-cn[1], cn[0]))[:BUSIEST_CHANNELS]]
+    report.series_unit, report.series = _series(since_ms, until_ms, per_hour)
+
+    report.active_members, report.new_participants = await store.members(db, scope)
+    report.edits = await store.edits(db, scope)
+    report.deletes = await store.deletes(db, scope)
+    report.links_shared, urls = await store.links(db, scope)
+    report.top_domains = _top_domains(urls)
+    report.summaries = await store.summaries(db, scope)
+    report.questions, report.answered = await store.questions(db, scope)
+
+    examples: dict[str, list[Flag]] = {}
+    for flag in await store.top_flags(db, scope, FLAG_EXAMPLES):
+        examples.setdefault(flag.category, []).append(flag)
+    report.flags = [FlagCategory(cat, n, tuple(examples.get(cat, ())))
+                    for cat, n in await store.flag_counts(db, scope)]
+
+    # Open now and filed before the period ended: an old open report still wants attention.
+    opened = await mod_store.reports_where(db, guild_id, status="open", until_ms=until_ms,
+                                           channel_id=channel_id, member_id=member_id)
+    report.open_reports = [OpenReport(r.id, r.channel_id, r.message_id, r.author_id, r.reporters,
+                                      r.created_at, jump_url(r.guild_id, r.channel_id, r.message_id))
+                           for r in opened]
+
+    for busy in report.busiest_channels[:DIGEST_CHANNELS]:
+        texts = await store.channel_texts(db, scope, busy.channel_id, DIGEST_TEXTS)
+        text = await _digest(busy.channel_id, texts, digest)
+        report.digests.append(ChannelDigest(busy.channel_id, busy.messages, text))
+    return report
+
+
+async def _digest(channel_id: int, texts: list[str], digest: DigestFn | None) -> str:
+    if not texts:
+        return ""
+    if digest is not None:
+        try:
+            return (await digest(channel_id, texts)).strip()
+        except Exception:
+            log.warning("digest of channel %s failed; using the extractive digest", channel_id, exc_info=True)
+    return extractive_digest(texts)
+
+
+def _series(since_ms: int, until_ms: int, per_hour: Counter[int]
+            ) -> tuple[Literal["hour", "day"], list[SeriesPoint]]:
+    """Counts per UTC hour (periods up to 48 h) or per UTC day, zeros included."""
+    if until_ms - since_ms <= HOURLY_UP_TO_MS:
+        first, last = since_ms // HOUR_MS, (until_ms - 1) // HOUR_MS
+        return "hour", [SeriesPoint(h * HOUR_MS, per_hour.get(h, 0)) for h in range(first, last + 1)]
+    per_day: Counter[int] = Counter()
+    for hour, n in per_hour.items():
+        per_day[hour // 24] += n
+    first, last = since_ms // DAY_MS, (until_ms - 1) // DAY_MS
+    return "day", [SeriesPoint(d * DAY_MS, per_day.get(d, 0)) for d in range(first, last + 1)]
+
+
+def _top_domains(urls: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    counts: Counter[str] = Counter()
+    for url, n in urls:
+        host = (urlsplit(url).hostname or "").lower()
+        if host:
+            counts[host.removeprefix("www.")] += n
+    return sorted(counts.items(), key=lambda hn: (-hn[1], hn[0]))[:TOP_DOMAINS]
+
+
+# -- the extractive digest ---------------------------------------------------------------------------
+
+_MARKDOWN = re.compile(r"([\\*_`~|>#\[\]])")
+_NOISE = re.compile(r"https?://\S+|<[@#:!&a-zA-Z0-9_]+>")   # links, mentions and custom emoji are not topics
+_MIN_TOKENS = 3
+QUOTE_CHARS = 140
+
+
+def _quote(text: str) -> str:
+    flat = " ".join(text.split())
+    return "“" + _MARKDOWN.sub(r"\\\1", trim_at_word(flat, QUOTE_CHARS)) + "”"
+
+
+def extractive_digest(texts: list[str], *, quotes: int = 3, topics: int = 5) -> str:
+    """Key topics and the most central messages, quoted briefly; deterministic, needs no LLM.
+
+    Centrality is the summed TF-IDF cosine similarity of a message to all the others: messages that
+    share the conversation's vocabulary represent it best. Near-duplicates are quoted once."""
+    docs = [content_tokens(t) for t in texts]
+    n = len(docs)
+    if n == 0:
+        return ""
+    df: Counter[str] = Counter()
+    for doc in docs:
+        df.update(set(doc))
+    idf = {term: math.log((n + 1) / (count + 1)) + 1.0 for term, count in df.items()}
+    vectors: list[dict[str, float]] = []
+    for doc in docs:
+        tf = Counter(doc)
+        vec = {t: c * idf[t] for t, c in tf.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        vectors.append({t: v / norm for t, v in vec.items()})
+
+    def cos(a: dict[str, float], b: dict[str, float]) -> float:
+        if len(a) > len(b):
+            a, b = b, a
+        return sum(v * b.get(t, 0.0) for t, v in a.items())
+
+    candidates = [i for i in range(n) if len(set(docs[i])) >= _MIN_TOKENS]
+    centrality = {i: sum(cos(vectors[i], vectors[j]) for j in candidates if j != i) for i in candidates}
+    chosen: list[int] = []
+    for i in sorted(candidates, key=lambda k: (-round(centrality[k], 9), k)):
+        if all(cos(vectors[i], vectors[j]) < 0.8 for j in chosen):
+            chosen.append(i)
+        if len(chosen) == quotes:
+            break
+
+    word_df: Counter[str] = Counter()
+    for text in texts:
+        word_df.update({w for w in words(_NOISE.sub(" ", text))
+                        if len(w) >= 3 and not w[0].isdigit() and w not in STOPWORDS})
+    key = [w for w, c in sorted(word_df.items(), key=lambda wc: (-wc[1], wc[0])) if c >= 2][:topics]
+    parts = []
+    if key:
+        parts.append("Topics: " + ", ".join(_MARKDOWN.sub(r"\\\1", w) for w in key) + ".")
+    if chosen:
+        parts.append(" · ".join(_quote(texts[i]) for i in sorted(chosen)))
+    return " ".join(parts) if parts else _quote(texts[-1])
+
+
+# The renderers live in their own modules; re-exported here so callers need one import.
+from bot.report_chart import render_chart_png  # noqa: E402
+from bot.report_render import render_json, render_markdown  # noqa: E402
+
+__all__ = ["DIGEST_CHANNELS", "ChannelCount", "ChannelDigest", "DigestFn", "FlagCategory", "OpenReport",
+           "Report", "SeriesPoint", "build_report", "extractive_digest", "render_chart_png", "render_json",
+           "render_markdown"]
