@@ -113,8 +113,9 @@ class Database:
 
     async def fetchall(self, sql: str, params: Sequence[Any] = (), *, read: bool = False) -> list[sqlite3.Row]:
         conn = self.reader if read else self.conn
-        async with conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        # One call on the connection's thread: no statement (and no read snapshot) stays open across an
+        # await, where another task's BEGIN IMMEDIATE could otherwise fail at once instead of waiting.
+        return list(await conn.execute_fetchall(sql, params))  # type: ignore[arg-type]
 
     async def fetchone(self, sql: str, params: Sequence[Any] = (), *, read: bool = False) -> sqlite3.Row | None:
         rows = await self.fetchall(sql, params, read=read)
