@@ -6,19 +6,12 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.errors import UserFacingError
 
 log = logging.getLogger("precis")
-
-Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
-
-
-class NotBuilt(Exception):
-    """A verb whose feature has not landed yet."""
 
 
 def configure_logging(level: str) -> None:
@@ -76,12 +69,6 @@ async def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def not_built(name: str) -> Handler:
-    async def handler(args: argparse.Namespace, settings: Settings) -> int:
-        raise NotBuilt(name)
-    return handler
-
-
 # -- parser --------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -109,7 +96,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     from bot.cli import add_verbs
     add_verbs(verbs)
-    verbs.add_parser("report", help="moderator report for a guild").set_defaults(handler=not_built("report"))
     return parser
 
 
@@ -127,9 +113,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(logging.getLevelName(level) if isinstance(level, int) else level)
     try:
         return asyncio.run(args.handler(args, settings))
-    except NotBuilt as exc:
-        print(f"precis: '{exc}' is not built yet", file=sys.stderr)
-        return 2
     except SettingsError as exc:
         print(f"precis: {exc}", file=sys.stderr)
         return 2

@@ -134,6 +134,23 @@ async def cmd_usage(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        parse_period(args.since)
+    except ValueError as exc:
+        raise UserFacingError(f"--since: {exc}") from None
+    async with open_services(settings) as services:
+        report = await services.modreports.build(args.guild, since=args.since)
+        rendered = await services.modreports.render(report, f"guild {args.guild}", chart=bool(args.chart))
+    if args.chart and rendered.png is not None:
+        await asyncio.to_thread(Path(args.chart).write_bytes, rendered.png)
+    if args.format == "json":
+        print(json.dumps(services.modreports.as_json(report), ensure_ascii=False, indent=2))
+    else:
+        print(rendered.markdown)
+    return 0
+
+
 def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     extract = verbs.add_parser("extract", help="print the article text extracted from URLs or files")
     extract.add_argument("sources", nargs="+", metavar="SOURCE", help="URL, file (HTML, text, PDF) or -")
@@ -160,6 +177,13 @@ def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     export.add_argument("--out", help="file to write (default: standard output)")
     export.set_defaults(handler=cmd_export)
+
+    report = verbs.add_parser("report", help="moderator report for a guild")
+    report.add_argument("--guild", type=int, required=True)
+    report.add_argument("--since", default="7d", help="e.g. 24h, 7d, 30d")
+    report.add_argument("--format", choices=["md", "json"], default="md")
+    report.add_argument("--chart", metavar="FILE.png", help="also write the activity chart")
+    report.set_defaults(handler=cmd_report)
 
     usage = verbs.add_parser("usage", help="LLM token usage for a guild")
     usage.add_argument("--guild", type=int, required=True)

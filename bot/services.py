@@ -19,6 +19,7 @@ from bot.guild_settings import GuildSettingsService
 from bot.llm.extractive import ExtractiveAnswerer, ExtractiveSummarizer
 from bot.llm.openai_provider import LLMAnswerer, LLMSummarizer
 from bot.logbook import LogService
+from bot.modreports import ModReportService
 from bot.store.db import Database
 from bot.store.writer import LogWriter
 from bot.summaries import HOUR_MS, SummaryService
@@ -37,6 +38,7 @@ class Services:
     llm_client: AsyncOpenAI | None
     summaries: SummaryService
     answers: AnswerService
+    modreports: ModReportService
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
@@ -73,6 +75,7 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
         budget = Budget(db, guild_settings)
         ttl = int(settings.summary_cache_hours * HOUR_MS)
         model = settings.llm_model
+        llm_summarizer = LLMSummarizer(client, model, context_tokens=settings.llm_context_tokens) if client else None
         yield Services(
             settings=settings,
             db=db,
@@ -82,8 +85,8 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             fetcher=fetcher,
             llm_client=client,
             summaries=SummaryService(
-                db, partial(read_article, fetcher=fetcher), ExtractiveSummarizer(),
-                LLMSummarizer(client, model, context_tokens=settings.llm_context_tokens) if client else None,
-                budget, article_ttl_ms=ttl, summary_ttl_ms=ttl),
+                db, partial(read_article, fetcher=fetcher), ExtractiveSummarizer(), llm_summarizer, budget,
+                article_ttl_ms=ttl, summary_ttl_ms=ttl),
             answers=AnswerService(db, ExtractiveAnswerer(), LLMAnswerer(client, model) if client else None, budget),
+            modreports=ModReportService(db, guild_settings, budget, llm_summarizer),
         )

@@ -63,14 +63,18 @@ class Demo:
         say("A moderator searches the conversation log (only they see the answer)")
         await self.slash("mona", "general", "logs search", {"query": "solar"})
 
+        say("A moderator asks for a report of the last 24 hours (a Markdown file and a chart come with it)")
+        await self.bot.services.log.writer.flush()
+        await self.slash("mona", "general", "modreport", {"period": "24h"})
+
 
 async def run_demo(*, verbose: bool = False, script: Callable[[Demo], Awaitable[None]] | None = None) -> int:
     if not verbose:   # the transcript is the output; the bot's own log only on request
         logging.getLogger().setLevel(logging.ERROR)
         logging.getLogger("discord").setLevel(logging.ERROR)
-    transcript = Transcript()
     with tempfile.TemporaryDirectory(prefix="precis-demo-") as tmp:
         async with FakeDiscord.default_world() as fake:
+            transcript = Transcript(channel_name=lambda i: getattr(fake.world.channels.get(i), "name", None))
             articles = await ArticleServer().start()
             try:
                 transcript.bot_names.add("Precis")
@@ -84,7 +88,7 @@ async def run_demo(*, verbose: bool = False, script: Callable[[Demo], Awaitable[
                 await _run(settings, fake, articles, transcript, script or Demo.play)
             finally:
                 await articles.close()
-    transcript.say("Demo finished. Run it on your own server: see README.md, 'Running it on your server'.")
+            transcript.say("Demo finished. Run it on your own server: see README.md, 'Running it on your server'.")
     return 0
 
 

@@ -6,6 +6,7 @@ import re
 import shutil
 import sys
 import textwrap
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from bot.playground.fake_discord.events import TranscriptEvent
@@ -22,8 +23,10 @@ def _named_mentions(event: TranscriptEvent) -> str:
 class Transcript:
     """A listener for FakeDiscord that prints messages, commands, replies and embeds."""
 
-    def __init__(self, out: TextIO = sys.stdout, *, colour: bool | None = None, width: int | None = None) -> None:
+    def __init__(self, out: TextIO = sys.stdout, *, colour: bool | None = None, width: int | None = None,
+                 channel_name: Callable[[int], str | None] = lambda _: None) -> None:
         self.out = out
+        self.channel_name = channel_name
         self.colour = out.isatty() if colour is None else colour
         self.width = width or min(100, shutil.get_terminal_size((100, 24)).columns)
         self.bot_names: set[str] = set()
@@ -49,7 +52,7 @@ class Transcript:
             return
         where = self._c(DIM, f"#{event.channel}")
         who = self._c(GREEN if event.author in self.bot_names else CYAN, event.author)
-        content = _named_mentions(event)
+        content = self._names(_named_mentions(event))
         if event.kind == "reaction":
             lines = [f"{where} {who} reacted {content}"]
         elif event.kind == "thread":
@@ -69,6 +72,10 @@ class Transcript:
         self.out.write("\n".join(lines) + "\n")
         self.out.flush()
 
+    def _names(self, text: str) -> str:
+        """<#id> as #name, as Discord's client shows channel mentions."""
+        return re.sub(r"<#(\d+)>", lambda m: f"#{self.channel_name(int(m.group(1))) or 'channel'}", text)
+
     def _embed(self, embed: dict[str, Any]) -> list[str]:
         bar = self._c(DIM, "    │ ")
         lines = []
@@ -79,10 +86,14 @@ class Transcript:
         if url := embed.get("url"):
             lines.append(self._c(DIM, url))
         if description := embed.get("description"):
-            lines += self._wrap(description.replace("**", ""), "")
+            lines += self._wrap(self._names(description).replace("**", ""), "")
+        inline = [f"{f.get('name')}: {f.get('value')}" for f in embed.get("fields", []) if f.get("inline")]
+        if inline:
+            lines += self._wrap(self._names(" · ".join(inline)).replace("**", ""), "")
         for field in embed.get("fields", []):
-            lines.append(self._c(BOLD, field.get("name", "")))
-            lines += self._wrap(str(field.get("value", "")).replace("**", ""), "  ")
+            if not field.get("inline"):
+                lines.append(self._c(BOLD, field.get("name", "")))
+                lines += self._wrap(self._names(str(field.get("value", ""))).replace("**", ""), "  ")
         if footer := (embed.get("footer") or {}).get("text"):
             lines += self._wrap(self._c(DIM, footer), "")
         return [self._c(DIM, "    ┌")] + [bar + line for line in lines] + [self._c(DIM, "    └")]

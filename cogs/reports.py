@@ -1,0 +1,101 @@
+"""/modreport for moderators, and scheduled digests posted to the moderators' channel."""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot.checks import moderators_only
+from bot.client import PrecisBot
+from bot.discord_utils import NO_PINGS, respond
+from bot.guild_settings import GuildSettings
+from bot.modreports import RenderedReport
+from bot.render import COLOUR, clip
+from bot.reports import Report
+
+log = logging.getLogger(__name__)
+
+
+def headline_embed(report: Report, title: str) -> discord.Embed:
+    embed = discord.Embed(title=title, colour=COLOUR)
+    embed.add_field(name="Messages", value=f"{report.messages:,}")
+    embed.add_field(name="Active members", value=f"{report.active_members:,} ({report.new_participants} new)")
+    embed.add_field(name="Edits / deletes", value=f"{report.edits:,} / {report.deletes:,}")
+    embed.add_field(name="Links / summaries", value=f"{report.links_shared:,} / {report.summaries:,}")
+    embed.add_field(name="Questions", value=f"{report.questions:,} ({report.unanswered} not in the article)")
+    embed.add_field(name="Flags / open reports", value=f"{report.flags_total:,} / {len(report.open_reports)}")
+    if report.busiest_channels:
+        embed.add_field(name="Busiest channels", inline=False, value=clip(" · ".join(
+            f"<#{c.channel_id}> {c.messages:,}" for c in report.busiest_channels), 1024))
+    digests = [f"<#{d.channel_id}>: {d.text}" for d in report.digests if d.text]
+    if digests:
+        embed.add_field(name="What was discussed", inline=False, value=clip("\n".join(digests), 1024))
+    embed.set_footer(text="Full report attached (Markdown), with the activity chart.")
+    return embed
+
+
+def report_files(rendered: RenderedReport, stem: str) -> list[discord.File]:
+    files = [discord.File(io.BytesIO(rendered.markdown.encode("utf-8")), filename=f"{stem}.md")]
+    if rendered.png:
+        files.append(discord.File(io.BytesIO(rendered.png), filename=f"{stem}.png"))
+    return files
+
+
+class Reports(commands.Cog):
+    def __init__(self, bot: PrecisBot) -> None:
+        self.bot = bot
+        self.service = bot.services.modreports
+
+    async def cog_load(self) -> None:
+        self.digests.start()
+
+    async def cog_unload(self) -> None:
+        self.digests.cancel()
+
+    @app_commands.command(name="modreport", description="What happened here lately (moderators only)")
+    @app_commands.describe(period="how far back", channel="only this channel", member="only this member")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_messages=True)
+    @moderators_only()
+    async def modreport(self, interaction: discord.Interaction, period: Literal["24h", "7d", "30d"] = "7d",
+                        channel: discord.TextChannel | None = None, member: discord.User | None = None) -> None:
+        assert interaction.guild is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        report = await self.service.build(interaction.guild.id, since=period,
+                                          channel_id=channel.id if channel else None,
+                                          member_id=member.id if member else None)
+        rendered = await self.service.render(report, interaction.guild.name)
+        scope = f" in #{channel.name}" if channel else ""
+        scope += f" by {member.display_name}" if member else ""
+        await respond(interaction, embed=headline_embed(report, f"Moderator report, last {period}{scope}"),
+                      files=report_files(rendered, f"report-{period}"), ephemeral=True)
+
+    @tasks.loop(minutes=5)
+    async def digests(self) -> None:
+        try:
+            await self.service.run_digests([g.id for g in self.bot.guilds], self._post_digest)
+        except Exception:
+            log.exception("the digest tick failed; the next one retries")
+
+    @digests.before_loop
+    async def _before_digests(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def _post_digest(self, guild_id: int, settings: GuildSettings, period: str, report: Report) -> int | None:
+        channel = self.bot.get_channel(settings.mod_channel_id or 0)
+        guild = self.bot.get_guild(guild_id)
+        if not isinstance(channel, discord.TextChannel) or guild is None:
+            raise RuntimeError(f"guild {guild_id} has no usable moderators' channel for its digest")
+        rendered = await self.service.render(report, guild.name)
+        message = await channel.send(embed=headline_embed(report, f"{settings.digest.title()} digest {period}"),
+                                     files=report_files(rendered, f"digest-{period}"), allowed_mentions=NO_PINGS)
+        return message.id
+
+
+async def setup(bot: PrecisBot) -> None:
+    await bot.add_cog(Reports(bot))
