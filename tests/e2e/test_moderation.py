@@ -135,7 +135,8 @@ async def test_modreport_for_moderators_with_markdown_and_chart(launch_bot: Any,
     general = fake_discord.channel("general")
     async with launch_bot() as h:
         for i in range(5):
-            await fake_discord.post(general, fake_discord.user("alice" if i % 2 else "bob"), f"talking about ferries {i}")
+            author = fake_discord.user("alice" if i % 2 else "bob")
+            await fake_discord.post(general, author, f"talking about ferries {i}")
         await h.flush_log()
         handle = await fake_discord.slash(fake_discord.user("mona"), general, "modreport", {"period": "24h"})
         reply = await handle.reply(timeout=15)
