@@ -27,7 +27,7 @@ def is_url(source: str) -> bool:
 async def load_source(source: str, services: Services | None, fetcher: Fetcher | None = None) -> Article:
     """A URL (through the cache when services are given), a file (HTML, text, PDF), or '-' for stdin."""
     if source == "-":
-        return read_bytes(sys.stdin.buffer.read(), name="stdin")
+        return read_bytes(sys.stdin.buffer.read(), name="-")
     if is_url(source):
         if services is not None:
             return await services.summaries.article(source)
