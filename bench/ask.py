@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import statistics
+from functools import partial
 from pathlib import Path
 
 from bench.harness import Figure, figure, median_ms
@@ -12,6 +13,10 @@ from bot.llm.extractive import ExtractiveAnswerer
 from bot.retrieval import rank_passages, split_passages
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+
+
+def _retrieve(article: Article, question: str) -> object:
+    return rank_passages(split_passages(article.text), question)
 
 
 async def run() -> list[Figure]:
@@ -26,7 +31,7 @@ async def run() -> list[Figure]:
                                      text=(FIXTURES / "articles" / f"{name}.txt").read_text(encoding="utf-8"))
         article = articles[name]
         question = item["question"]
-        ours.append(median_ms(lambda a=article, q=question: answerer.answer_sync(a, q), repeat=7))
-        baseline.append(median_ms(lambda a=article, q=question: rank_passages(split_passages(a.text), q), repeat=7))
+        ours.append(median_ms(partial(answerer.answer_sync, article, question), repeat=7))
+        baseline.append(median_ms(partial(_retrieve, article, question), repeat=7))
     return [figure("ask.extractive_answer", statistics.median(ours), "ms/question", statistics.median(baseline),
                    note=f"median over {len(ours)} questions; baseline = passage split + BM25 ranking alone")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import trafilatura
@@ -25,13 +26,17 @@ def pages() -> list[tuple[str, str]]:
             if p.with_suffix(".txt").exists()]
 
 
+def _extract_and_summarize(summarizer: ExtractiveSummarizer, html: str, url: str) -> object:
+    return summarizer.summarize_sync(extract_html(html, url=url))
+
+
 async def run() -> list[Figure]:
     summarizer = ExtractiveSummarizer()
     ours, baseline = [], []
     for name, html in pages():
         url = f"https://news.example/{name}"
-        ours.append(median_ms(lambda h=html, u=url: summarizer.summarize_sync(extract_html(h, url=u))))
-        baseline.append(median_ms(lambda h=html, u=url: trafilatura.extract(h, url=u)))
+        ours.append(median_ms(partial(_extract_and_summarize, summarizer, html, url)))
+        baseline.append(median_ms(partial(trafilatura.extract, html, url=url)))
     figures = [figure("summarize.extract_and_summarize", statistics.median(ours), "ms/article",
                       statistics.median(baseline),
                       note=f"median over {len(ours)} pages; baseline = trafilatura.extract alone")]
@@ -48,6 +53,6 @@ async def run() -> list[Figure]:
             service = SummaryService(db, read, summarizer, None, Budget(db, GuildSettingsService(db)))  # type: ignore[arg-type]
             await service.summarize(url)                        # fills the article and summary caches
             hit = await median_ms_async(lambda: service.summarize(url), repeat=50)
-    miss = median_ms(lambda: summarizer.summarize_sync(extract_html(html, url=url)))
+    miss = median_ms(partial(_extract_and_summarize, summarizer, html, url))
     figures.append(figure("summarize.cache_hit", hit, "ms", miss, note="baseline = extraction + summary (a miss)"))
     return figures

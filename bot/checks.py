@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import discord
 from discord import app_commands
 
 from bot.discord_utils import is_admin, is_moderator
 
+T = TypeVar("T")
 
-def moderators_only() -> object:
+
+def moderators_only() -> Callable[[T], T]:
     async def predicate(interaction: discord.Interaction) -> bool:
         if interaction.guild is None:
             raise app_commands.NoPrivateMessage()
@@ -18,7 +23,7 @@ def moderators_only() -> object:
     return app_commands.check(predicate)
 
 
-def admins_only() -> object:
+def admins_only() -> Callable[[T], T]:
     async def predicate(interaction: discord.Interaction) -> bool:
         if interaction.guild is None:
             raise app_commands.NoPrivateMessage()

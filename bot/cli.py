@@ -151,7 +151,7 @@ async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     extract = verbs.add_parser("extract", help="print the article text extracted from URLs or files")
     extract.add_argument("sources", nargs="+", metavar="SOURCE", help="URL, file (HTML, text, PDF) or -")
     extract.add_argument("--json", action="store_true", help="one JSON object per source and line")

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import discord
@@ -77,7 +77,7 @@ async def run_bot(settings: Settings, *, stop: asyncio.Event | None = None, hand
                 loop.remove_signal_handler(sig)
 
 
-def _set_event(event: asyncio.Event):  # type: ignore[no-untyped-def]
+def _set_event(event: asyncio.Event) -> Callable[[], Coroutine[Any, Any, None]]:
     async def on_ready() -> None:
         event.set()
     return on_ready

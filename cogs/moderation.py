@@ -41,7 +41,7 @@ class ReasonModal(discord.ui.Modal, title="Report to moderators"):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await self.cog.file_report(interaction, self.message, self.reason.value)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
         log.error("member report failed", exc_info=error)
         await respond(interaction, "Sorry, I couldn't file that report. Please tell a moderator directly.")
 

@@ -42,6 +42,10 @@ def describe(s: GuildSettings) -> dict[str, str]:
     }
 
 
+def _id(channel: Channel | None) -> int | None:
+    return channel.id if channel is not None else None
+
+
 def _toggle(values: list[int], add: int | None = None, remove: int | None = None) -> list[int]:
     out = [v for v in values if v != remove]
     if add is not None and add not in out:
@@ -102,10 +106,9 @@ class Config(commands.GroupCog, group_name="config", group_description="Settings
         current = await self.settings.get(interaction.guild_id)
         allow = deny = None
         if only_in or not_only_in:
-            allow = _toggle(current.summary_channels, only_in and only_in.id, not_only_in and not_only_in.id)
+            allow = _toggle(current.summary_channels, _id(only_in), _id(not_only_in))
         if never_in or allow_again:
-            deny = _toggle(current.summary_excluded_channels, never_in and never_in.id,
-                           allow_again and allow_again.id)
+            deny = _toggle(current.summary_excluded_channels, _id(never_in), _id(allow_again))
         await self._update(interaction, summary_mode=mode, summary_style=style, summary_threads=threads,
                            summary_channels=allow, summary_excluded_channels=deny)
 
@@ -129,7 +132,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Settings
         current = await self.settings.get(interaction.guild_id)
         excluded = None
         if exclude or include:
-            excluded = _toggle(current.log_excluded_channels, exclude and exclude.id, include and include.id)
+            excluded = _toggle(current.log_excluded_channels, _id(exclude), _id(include))
         await self._update(interaction, log_enabled=enabled, log_bots=bots, log_excluded_channels=excluded,
                            retention_days=retention_days, deleted_content_days=deleted_content_days)
 

@@ -130,9 +130,12 @@ class Summaries(commands.Cog):
             await thread.send("Ask me anything about this article here (end your question with `?`).",
                               allowed_mentions=NO_PINGS)
 
-    async def _reply(self, message: discord.Message, **kwargs: object) -> discord.Message | None:
+    async def _reply(self, message: discord.Message, *, content: str | None = None,
+                     embed: discord.Embed | None = None) -> discord.Message | None:
         try:
-            return await message.reply(mention_author=False, allowed_mentions=NO_PINGS, **kwargs)  # type: ignore[arg-type]
+            if embed is not None:
+                return await message.reply(content, embed=embed, mention_author=False, allowed_mentions=NO_PINGS)
+            return await message.reply(content, mention_author=False, allowed_mentions=NO_PINGS)
         except discord.Forbidden as exc:
             log.warning("Discord refused my reply in %s: %s", message.channel.id, exc)
         except discord.HTTPException as exc:

@@ -13,8 +13,8 @@ import re
 from urllib.parse import urlsplit
 
 import trafilatura
-from lxml import html as lxml_html  # type: ignore[import-untyped]
-from lxml.etree import ParserError, _Element  # type: ignore[import-untyped]
+from lxml import html as lxml_html
+from lxml.etree import ParserError, _Element
 from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Document, use_config
 from trafilatura.utils import load_html

@@ -13,9 +13,9 @@ import re
 import unicodedata
 from copy import deepcopy
 
-from lxml import html as lxml_html  # type: ignore[import-untyped]
-from lxml.etree import _Element  # type: ignore[import-untyped]
-from lxml.html import HtmlElement  # type: ignore[import-untyped]
+from lxml import html as lxml_html
+from lxml.etree import _Element
+from lxml.html import HtmlElement
 
 # Elements that never carry article text.
 _DROP_TAGS = (

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from lxml.etree import _Element  # type: ignore[import-untyped]
+from lxml.etree import _Element
 
 from bot.articles.htmlclean import is_hidden, words
 

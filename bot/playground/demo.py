@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
 from bot.client import PrecisBot
 from bot.config import Settings
 from bot.playground.article_server import ArticleServer
@@ -79,8 +81,8 @@ async def run_demo(*, verbose: bool = False, script: Callable[[Demo], Awaitable[
             try:
                 transcript.bot_names.add("Precis")
                 fake.add_listener(transcript)
-                settings = Settings(  # type: ignore[call-arg]
-                    _env_file=None, discord_token=fake.token, discord_api_base=fake.api_base,
+                settings = Settings(
+                    _env_file=None, discord_token=SecretStr(fake.token), discord_api_base=fake.api_base,
                     discord_gateway_url=fake.gateway_url, database_path=Path(tmp) / "demo.sqlite3",
                     fetch_allow_private=True, openai_api_key=None, openai_base_url=None)
                 transcript.say(f"Precis demo: the real bot, a local Discord stand-in, an article at "

@@ -115,7 +115,7 @@ class Database:
         conn = self.reader if read else self.conn
         # One call on the connection's thread: no statement (and no read snapshot) stays open across an
         # await, where another task's BEGIN IMMEDIATE could otherwise fail at once instead of waiting.
-        return list(await conn.execute_fetchall(sql, params))  # type: ignore[arg-type]
+        return list(await conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Sequence[Any] = (), *, read: bool = False) -> sqlite3.Row | None:
         rows = await self.fetchall(sql, params, read=read)
@@ -136,9 +136,9 @@ class Database:
             try:
                 for sql, params, many in statements:
                     if many:
-                        await conn.executemany(sql, params)  # type: ignore[arg-type]
+                        await conn.executemany(sql, params)
                     else:
-                        await conn.execute(sql, params)  # type: ignore[arg-type]
+                        await conn.execute(sql, params)
                 await conn.execute("COMMIT")
             except BaseException:
                 await _rollback(conn)
