@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.guild_settings import GuildSettings, GuildSettingsService
-from bot.logrows import Delete, Edit, MessageRow, ThreadEvent
+from bot.logrows import Cursor, Delete, Edit, MessageRow, ThreadEvent
 from bot.store import logbook as store
 from bot.store import logquery
 from bot.store.db import Database
@@ -56,7 +56,7 @@ class LogService:
     def is_opted_out(self, guild_id: int, user_id: int) -> bool:
         return (guild_id, user_id) in self._opted_out
 
-    async def record(self, op: MessageRow | Edit | Delete | ThreadEvent) -> None:
+    async def record(self, op: MessageRow | Edit | Delete | ThreadEvent | Cursor) -> None:
         if not self.writer.put_nowait(op):
             await self.writer.put(op)   # backpressure: wait for room, never drop
 
@@ -79,7 +79,8 @@ class LogService:
                 edit.message.opted_out = True
         if edit.message is not None:
             settings = await self.settings_for(edit.guild_id)
-            if not self.wants(settings, edit.message.channel_id, author_bot=edit.message.author_bot):
+            bot_like = edit.message.author_bot or edit.message.webhook_id is not None
+            if not self.wants(settings, edit.message.channel_id, author_bot=bot_like):
                 return
         await self.record(edit)
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 # Lone surrogates cannot be encoded as UTF-8 (SQLite would refuse the row); replace, never drop.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+@overload
+def clean_text(text: str) -> str: ...
+@overload
+def clean_text(text: None) -> None: ...
 def clean_text(text: str | None) -> str | None:
-    if text is None:
-        return None
+    if text is None or text.isascii():   # isascii() is O(1) on CPython: the hot path skips the regex
+        return text
     return _SURROGATE.sub("\ufffd", text)
 
 
@@ -35,6 +39,9 @@ class MessageRow:
     stickers: list[str] = field(default_factory=list)
     edited_at: int | None = None
     opted_out: bool = False
+    # False while a gap before this message may still be waiting for backfill: the channel's cursor
+    # ("everything up to here is logged") must then not move past the gap.
+    advance_cursor: bool = True
 
     @property
     def where(self) -> int:
@@ -59,6 +66,14 @@ class Delete:
 
 
 @dataclass(slots=True)
+class Cursor:
+    """Everything in a channel (or thread) up to `last_message_id` is logged: backfill resumes after it."""
+    channel_id: int
+    guild_id: int
+    last_message_id: int
+
+
+@dataclass(slots=True)
 class ThreadEvent:
     id: int
     guild_id: int
@@ -68,4 +83,4 @@ class ThreadEvent:
     created_at: int
     archived_at: int | None = None
     deleted_at: int | None = None
-    kind: str = "create"          # create | archive | delete
+    kind: str = "create"          # create | archive | delete | seen (found after a gap; added if unknown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 from typing import Literal
 
@@ -16,6 +17,7 @@ from bot.errors import UserFacingError
 from bot.timeutil import now_ms, parse_period
 
 SNIPPET = 160
+UPLOAD_LIMIT = 10 * 1024 * 1024   # Discord's limit for a guild without boosts
 
 
 def since_ms(since: str | None) -> int | None:
@@ -75,9 +77,16 @@ class Logs(commands.GroupCog, group_name="logs", group_description="Search and e
         buffer = io.StringIO()
         count = await self.service.export(interaction.guild_id, buffer, channel_id=channel.id, since=start,
                                           fmt=format)
-        file = discord.File(io.BytesIO(buffer.getvalue().encode("utf-8")),
-                            filename=f"log-{channel.name}.{format}")
-        await respond(interaction, f"{count} messages from #{channel.name}.", files=[file])
+        data, name = buffer.getvalue().encode("utf-8"), f"log-{channel.name}.{format}"
+        limit = getattr(interaction.guild, "filesize_limit", UPLOAD_LIMIT)
+        if len(data) > limit:   # logs compress well; a file Discord refuses would only end in an error
+            data, name = gzip.compress(data), f"{name}.gz"
+            if len(data) > limit:
+                raise UserFacingError(f"{count} messages make a file too large to upload even compressed "
+                                      f"({len(data) / 1_048_576:.0f} MB): use a shorter `since`, or "
+                                      "`precis export` where the bot runs.")
+        await respond(interaction, f"{count} messages from #{channel.name}.",
+                      files=[discord.File(io.BytesIO(data), filename=name)])
 
 
 async def setup(bot: PrecisBot) -> None:

@@ -6,7 +6,7 @@ offline and gives the same output for the same input.
 
 from __future__ import annotations
 
-import enum
+import functools
 import re
 from dataclasses import dataclass
 
@@ -263,11 +263,13 @@ _IRREGULAR = {
     "led": "lead",
     "knew": "know", "known": "know", "wrote": "write", "written": "write", "broke": "break",
     "broken": "break", "thought": "think", "kept": "keep", "felt": "feel", "drove": "drive",
+    "drew": "draw", "drawn": "draw",
     "children": "child", "people": "person", "women": "woman", "men": "man",
 }
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
+@functools.lru_cache(maxsize=1 << 16)   # pure, and called for every word of every sentence per question
 def stem(word: str) -> str:
     """Light, deterministic suffix stripping: plurals, -ing, -ed, possessives."""
     w = word.lower().replace("’", "'")
@@ -293,6 +295,15 @@ def stem(word: str) -> str:
     return w
 
 
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """The tokens of words() with their offsets into `text`."""
+    out = []
+    for m in _WORD.finditer(text):
+        tok = m.group(0)
+        out.append((m.start(), m.end(), (tok.replace(",", "") if tok[0].isdigit() else tok).casefold()))
+    return out
+
+
 def words(text: str) -> list[str]:
     """Word and number tokens, casefolded, thousands separators removed from numbers."""
     out = []
@@ -311,9 +322,16 @@ _FRAME = re.compile(
     re.IGNORECASE)
 
 
+# Chat filler that carries nothing to match ("did anyone...", "what is it now?"): dropped from questions only.
+_QUESTION_FILLER = frozenset(stem(w) for w in _wordset("""
+anyone anybody someone somebody everyone everybody now currently actually exactly really basically ever yet
+still even guys please pls going
+"""))
+
+
 def question_terms(question: str) -> list[str]:
     """Content tokens of a question without the words that only frame it."""
-    return content_tokens(_FRAME.sub(" ", question))
+    return [t for t in content_tokens(_FRAME.sub(" ", question)) if t not in _QUESTION_FILLER]
 
 
 def content_tokens(text: str) -> list[str]:
@@ -324,121 +342,3 @@ def content_tokens(text: str) -> list[str]:
         if w not in STOPWORDS and t not in STOPWORDS:
             out.append(t)
     return out
-
-
-# --- question types and the facts that answer them ---------------------------------------------
-
-class Cue(enum.Enum):
-    NONE = "none"
-    NUMBER = "number"       # how much / how many
-    PERCENT = "percent"     # what percentage / what share
-    MONEY = "money"         # how much did it cost
-    DATE = "date"           # when / what year / what day
-    TIME = "time"           # what time
-    DURATION = "duration"   # how long
-    PERSON = "person"       # who
-    PLACE = "place"         # where
-    REASON = "reason"       # why
-
-
-_Q_PATTERNS: tuple[tuple[Cue, re.Pattern[str]], ...] = tuple((c, re.compile(p, re.I)) for c, p in (
-    (Cue.PERCENT, r"\bwhat (?:percentage|percent|share|proportion|fraction)\b|\bby how much\b"),
-    (Cue.MONEY, r"\bhow much (?:money|did .{0,60}\b(?:cost|pay|spend|raise|earn|charge|sell|fine)|"
-                r"(?:does|do|will|would) .{0,60}\b(?:cost|pay|spend|raise|earn|charge)|"
-                r"(?:is|was|are|were|will) .{0,60}\b(?:paid|worth|spent|charged|fined|cost|owed))|"
-                r"\bwhat (?:was|is|were) the (?:[\w-]+\s+)?(?:[\w-]+['’]s?\s+)?"
-                r"(?:price|cost|value|budget|fine|salary|revenue|fee|profit|income|sales)\b"),
-    (Cue.TIME, r"\bwhat time\b|\bat what hour\b"),
-    (Cue.DURATION, r"\bhow long\b|\bfor how many (?:days|weeks|months|years|hours|minutes)\b"),
-    (Cue.NUMBER, r"\bhow (?:much|many|large|big|high|tall|far|fast|old|deep|heavy|strong)\b|"
-                 r"\bwhat (?:was|is|were) the (?:\w+['’]s? )?"
-                 r"(?:score|number|total|amount|figure|count|margin|vote|tally)\b|"
-                 r"\bby what margin\b"),
-    (Cue.DATE, r"\bwhen\b|\b(?:what|which) (?:year|date|day|month|week|season)\b"),
-    (Cue.PERSON, r"\bwho(?:m|se)?\b|\b(?:which|what) (?:person|official|player|judge|team|company|firm)\b"),
-    (Cue.PLACE, r"\bwhere\b|"
-                r"\b(?:what|which) (?:city|town|country|state|street|neighbou?rhood|venue|place)\b"),
-    (Cue.REASON, r"\bwhy\b|\bwhat (?:caused|led to|was the reason)\b|\bfor what reason\b"),
-))
-
-_NUM_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
-              r"forty|fifty|hundred|thousand|million|billion|dozen|half|third|quarter|percent")
-_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-           r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
-_CALENDAR = (r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June|July|"
-             r"August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|"
-             r"Saturday|Sunday")
-_CUE_PATTERNS: dict[Cue, re.Pattern[str]] = {c: re.compile(p, re.I) for c, p in {
-    Cue.NUMBER: rf"\d|\b(?:{_NUM_WORDS})\b",
-    Cue.PERCENT: r"\d\s*%|\bper ?cent\b|\bpercentage points?\b|\b(?:half|third|quarter)\b",
-    Cue.MONEY: r"[$€£¥]\s?\d|\b\d[\d,.]*\s*(?:dollars|euros|pounds|cents|million|billion)\b",
-    Cue.DATE: rf"\b(?:{_MONTHS})\b\.?|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
-              r"\b(?:1[89]|20)\d\d\b|\b(?:yesterday|today|tomorrow|tonight|last (?:week|month|year|night)|"
-              r"next (?:week|month|year)|this (?:week|month|year)|spring|summer|autumn|fall|winter)\b|"
-              r"\bago\b",
-    Cue.TIME: r"\d\s*(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\bnoon\b|\bmidnight\b|\bo'clock\b|"
-              r"\b(?:morning|afternoon|evening|overnight|night|dawn)\b",
-    Cue.DURATION: rf"\b(?:\d+|{_NUM_WORDS}|several|a few)[\s-]+(?:\w+[\s-]+)?"
-                  r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
-    Cue.PERSON: r"(?-i:(?<![.!?]\s)(?<!^)\b(?!(?:" + _CALENDAR + r")\b)[A-Z][a-z]+(?:\s[A-Z][a-z]+)*)|"
-                r"\b(?:mayor|judge|chief|officer|president|director|spokes\w+|coach|manager|captain|curator|"
-                r"minister|governor|senator|council\w*|superintendent|chair\w*|ceo|executive|founder|lawyer|"
-                r"attorney|prosecutor|defendant|plaintiff|jury|police|scientist|researcher|professor|"
-                r"residents?)\b",
-    Cue.PLACE: r"\b(?:in|at|near|from|outside|inside|across|along)\s+(?:the\s+)?(?-i:[A-Z]\w+)|"
-               r"\b(?:street|avenue|road|park|hall|building|county|city|town|river|museum|school|stadium|arena|station|"
-               r"hospital|court\w*|bridge|district|neighbou?rhood|campus|lab\w*|island|coast|airport|"
-               r"gallery|wing|floor|room)\b",
-    Cue.REASON: r"\b(?:because|due to|after|since|so that|in order to|cit(?:ing|ed)|reasons?|blam\w+|"
-                r"caus\w+|result\w*|following|amid|to (?:avoid|prevent|protect|cover|fund|pay|reduce))\b",
-}.items()}
-
-
-def question_cue(question: str) -> Cue:
-    """What kind of fact the question asks for, from its wording."""
-    for cue, pattern in _Q_PATTERNS:
-        if pattern.search(question):
-            return cue
-    return Cue.NONE
-
-
-_LEADING_PREP = re.compile(r"^(?:(?:in|at|near|from|outside|inside|across|along|the)\s+)+")
-
-
-_HOW_MANY = re.compile(r"\bhow many\s+((?:[^\W\d_]+\s+){0,2}?[^\W\d_]+)"
-                       r"(?=\s+(?:did|do|does|were|was|will|would|are|is|have|has|had|can|could|and|in|at|"
-                       r"on|of|for|to|from|took|lost)\b|\s*\?|\s*$)", re.IGNORECASE)
-_NUMBER_WORD = re.compile(rf"^(?:\d[\d.,]*|{_NUM_WORDS}|eleven|thirteen|fourteen|sixteen|seventeen|eighteen|"
-                          r"nineteen|sixty|seventy|eighty|ninety)$")
-
-
-def _counts(sentence: str, nouns: set[str]) -> bool:
-    """A number shortly before one of the counted nouns: "12 more buses", "six saves"."""
-    toks = words(sentence)
-    for i, tok in enumerate(toks):
-        if tok[0].isdigit() or stem(tok) not in nouns:
-            continue
-        if any(_NUMBER_WORD.match(t) for t in toks[max(0, i - 4):i]):
-            return True
-    return False
-
-
-def has_cue(cue: Cue, sentence: str, question: str = "") -> bool:
-    """Whether `sentence` has the kind of fact `cue` asks for, other than what `question` already says.
-
-    Always true for Cue.NONE. "Who will the Tide play in the Cup?" is not answered by a sentence
-    whose only names are the Tide and the Cup, and "How many officers?" is not answered by a
-    sentence that counts firefighters.
-    """
-    if cue is Cue.NONE:
-        return True
-    if cue is Cue.NUMBER and (m := _HOW_MANY.search(question)):
-        nouns = {stem(w) for w in words(m.group(1)) if w not in STOPWORDS}
-        if nouns:
-            return _counts(sentence, nouns)
-    asked = question.casefold()
-    for m in _CUE_PATTERNS[cue].finditer(sentence):
-        found = _LEADING_PREP.sub("", m.group(0).strip().casefold())
-        if not asked or not re.search(rf"\b{re.escape(found)}\b", asked):
-            return True
-    return False

@@ -123,7 +123,10 @@ class LogWriter:
                         break
                 (barriers if isinstance(item, _Barrier) else batch).append(item)  # type: ignore[arg-type]
             if batch:
-                await self._commit(batch)
+                try:
+                    await self._commit(batch)
+                except Exception:   # the writer must outlive any batch: flush() and stop() wait on it
+                    log.exception("log writer failed on a batch of %d rows; carrying on", len(batch))
             for barrier in barriers:
                 if not barrier.done.done():
                     barrier.done.set_result(None)
@@ -163,7 +166,7 @@ class LogWriter:
                     return
                 log.error("log row could not be stored; kept in log_dead_letters: %r", op)
                 self.stats.dead_letters += 1
-                await logbook.store_dead_letter(self._db, op, str(exc), now_ms())
+                await self._dead_letter(op, str(exc))
             return
         middle = len(batch) // 2
         for half in (batch[:middle], batch[middle:]):
@@ -171,3 +174,18 @@ class LogWriter:
                 await self._write(half)
             except Exception:
                 await self._isolate(half)
+
+    async def _dead_letter(self, op: LogOp, error: str) -> None:
+        delay = 0.05
+        while True:
+            try:
+                await logbook.store_dead_letter(self._db, op, error, now_ms())
+                return
+            except Exception as exc:
+                if not is_transient(exc):
+                    log.error("not even the dead letter could be stored (%s); the row survives only in this "
+                              "log line: %r", exc, op)
+                    return
+                self.stats.retries += 1
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self._max_backoff)

@@ -97,7 +97,7 @@ async def test_flags_from_local_rules_are_stored_and_listed_for_moderators(
         for text in ("I love pineapple pizza", "FREE   NITRO here", "join discord.gg/abcdef now",
                      "a perfectly fine message"):
             await fake_discord.post(general, alice, text)
-        await h.flush_log()
+        await h.settle()
         await cog.flagger.run_once()
         await cog.flagger.run_once()                 # idempotent
         flags = await h.services.db.fetchall("SELECT category, provider, detail FROM flags ORDER BY id")
@@ -117,7 +117,7 @@ async def test_flags_from_the_moderation_endpoint_survive_its_429(launch_bot: An
         cog = moderation_cog(h)
         await fake_discord.post(general, fake_discord.user("alice"), "I will kill you")
         await fake_discord.post(general, fake_discord.user("bob"), "nice weather")
-        await h.flush_log()
+        await h.settle()
         fake_openai.script(rate_limited(0.05, path=MOD_PATH), rate_limited(0.05, path=MOD_PATH),
                            rate_limited(0.05, path=MOD_PATH))
         await cog.flagger.run_once()
@@ -137,7 +137,7 @@ async def test_modreport_for_moderators_with_markdown_and_chart(launch_bot: Any,
         for i in range(5):
             author = fake_discord.user("alice" if i % 2 else "bob")
             await fake_discord.post(general, author, f"talking about ferries {i}")
-        await h.flush_log()
+        await h.settle()
         handle = await fake_discord.slash(fake_discord.user("mona"), general, "modreport", {"period": "24h"})
         reply = await handle.reply(timeout=15)
         assert reply.ephemeral

@@ -83,7 +83,7 @@ async def test_replying_to_a_summary_asks_about_its_article(launch_bot: Any, fak
         assert "August" in answer["embeds"][0]["description"]
         hello = await fake_discord.post(general, fake_discord.user("bob"), "hi")   # a reply to a member: no answer
         await fake_discord.post(general, fake_discord.user("alice"), "Did you read it?", reply_to=int(hello["id"]))
-        await h.flush_log()
+        await h.settle()
     assert len([m for m in fake_discord.messages(general) if m["author"]["id"] == str(fake_discord.bot_id)]) == 2
 
 

@@ -42,7 +42,7 @@ async def test_links_in_code_spoilers_and_angle_brackets_are_ignored(
     async with launch_bot() as h:
         await fake_discord.post(general, fake_discord.user("alice"), f"`{url}` ||{url}|| <{url}>\n```\n{url}\n```")
         await fake_discord.post(general, fake_discord.user("alice"), "just chatting, no links")
-        await h.flush_log()
+        await h.settle()
     assert article_server.hits("/pages/") == 0 and from_bot(fake_discord, general) == []
 
 
@@ -53,7 +53,7 @@ async def test_reaction_mode_summarises_only_on_the_newspaper_reaction(
         await h.services.guild_settings.update(fake_discord.guild_id, None, summary_mode="reaction")
         posted = await fake_discord.post(general, fake_discord.user("alice"), article_server.url(PAGE))
         await fake_discord.react(general, int(posted["id"]), fake_discord.user("bob"), "👍")
-        await h.flush_log()
+        await h.settle()
         assert article_server.hits("/pages/") == 0
         await fake_discord.react(general, int(posted["id"]), fake_discord.user("bob"), "📰")
         reply = await fake_discord.wait_for_message(channel_id=general, author_id=fake_discord.bot_id, timeout=10)

@@ -23,6 +23,7 @@ from bot.playground.fake_discord.clientrun import pointed_at
 from bot.runner import run_bot
 from bot.services import Services
 from tests.fakes.article_server import ArticleServer
+from tests.helpers.wait import until
 
 
 @dataclass
@@ -38,6 +39,17 @@ class BotHarness:
 
     async def flush_log(self) -> None:
         await self.services.log.writer.flush()
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Every event the fake dispatched so far has reached the bot and its handlers have finished;
+        then the log is flushed. (Events travel asynchronously: a post returns before the bot reacts.)"""
+        target = max((s.seq for s in self.fake.gateway.sessions if s.ready), default=0)
+        await until(lambda: self.bot.ws is not None and (self.bot.ws.sequence or 0) >= target, timeout=timeout,
+                    what=f"the bot to receive event #{target}")
+        while pending := [t for t in asyncio.all_tasks()
+                          if t.get_name().startswith("discord.py: ") and not t.done()]:
+            await asyncio.wait(pending, timeout=timeout)
+        await self.flush_log()
 
 
 def bot_settings(fake: FakeDiscord, database: Path, **overrides: Any) -> Settings:
