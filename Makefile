@@ -23,7 +23,7 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-test: lint
+test: lint typecheck
 	$(BIN)/pytest
 
 bench: venv

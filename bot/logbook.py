@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TextIO
 
 from bot.guild_settings import GuildSettings, GuildSettingsService
 from bot.logrows import Cursor, Delete, Edit, MessageRow, ThreadEvent
@@ -122,7 +121,7 @@ class LogService:
         return await logquery.search(self.db, guild_id, query, author_id=author_id, channel_id=channel_id,
                                      since=since, limit=limit)
 
-    async def export(self, guild_id: int, out: io.TextIOBase | io.StringIO, *, channel_id: int | None = None,
+    async def export(self, guild_id: int, out: TextIO, *, channel_id: int | None = None,
                      since: int | None = None, fmt: ExportFormat = "jsonl") -> int:
         """Write the log to `out` as JSON lines or CSV; returns the number of messages written."""
         await self.writer.flush()
@@ -130,7 +129,7 @@ class LogService:
                                   out, fmt)
 
 
-async def write_export(rows: AsyncIterator[dict[str, object]], out: io.TextIOBase | io.StringIO,
+async def write_export(rows: AsyncIterator[dict[str, object]], out: TextIO,
                        fmt: ExportFormat) -> int:
     count = 0
     writer = None

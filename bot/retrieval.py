@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from rank_bm25 import BM25Okapi  # type: ignore[import-untyped]
+from rank_bm25 import BM25Okapi
 
 from bot.llm.text import content_tokens, split_sentences
 
@@ -78,7 +78,7 @@ def split_passages(text: str, *, max_chars: int = 600) -> list[Passage]:
     return [Passage(i, s, e, text[s:e]) for i, (s, e) in enumerate(merged)]
 
 
-class _BM25(BM25Okapi):  # type: ignore[misc]
+class _BM25(BM25Okapi):
     """BM25Okapi with Lucene's always-positive IDF.
 
     The classic IDF is zero or negative for a term found in half of the documents or more, which

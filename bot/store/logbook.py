@@ -193,23 +193,23 @@ async def forget_member(db: Database, guild_id: int, user_id: int) -> ForgetResu
             revisions = cur.rowcount
             await conn.execute("UPDATE threads SET name = NULL WHERE guild_id = ? AND owner_id = ?",
                                (guild_id, user_id))   # a thread's title is its owner's words too
-            questions = 0
-            if await _table_exists(db, "questions"):
-                cur = await conn.execute(
-                    "UPDATE questions SET question = NULL, answer = NULL WHERE guild_id = ? AND user_id = ? "
-                    "AND (question IS NOT NULL OR answer IS NOT NULL)", (guild_id, user_id))
-                questions = cur.rowcount
+            cur = await conn.execute(
+                "UPDATE questions SET question = NULL, answer = NULL WHERE guild_id = ? AND user_id = ? "
+                "AND (question IS NOT NULL OR answer IS NOT NULL)", (guild_id, user_id))
+            questions = cur.rowcount
+            # Reports keep that a message was reported, not the member's words: neither the snapshot of
+            # their reported message nor the reasons they gave when reporting others.
+            await conn.execute("UPDATE member_reports SET content = NULL WHERE guild_id = ? AND author_id = ?",
+                               (guild_id, user_id))
+            await conn.execute(
+                "UPDATE member_report_reasons SET reason = NULL WHERE reporter_id = ? AND report_id IN "
+                "(SELECT id FROM member_reports WHERE guild_id = ?)", (user_id, guild_id))
             await conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 await conn.execute("ROLLBACK")
             raise
     return ForgetResult(messages, revisions, questions)
-
-
-async def _table_exists(db: Database, name: str) -> bool:
-    row = await db.fetchone("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
-    return row is not None
 
 
 # -- retention -------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import member_reports
 from bot.guild_settings import GuildSettingsService
 from bot.logbook import DAY_MS, LogService
 from bot.logrows import Delete, Edit, ThreadEvent, clean_text
@@ -191,6 +192,22 @@ async def test_forget_removes_texts_but_keeps_counts(db: Database, service: LogS
                            "(content IS NOT NULL OR author_name IS NOT NULL)") == 0
     assert await service.search(1, "thing") == []
     assert [h.content for h in await service.search(1, "someone")] == ["someone else"]
+
+
+async def test_forget_also_removes_report_texts_of_and_by_the_member(db: Database, service: LogService) -> None:
+    said = await member_reports.report_message(
+        db, guild_id=1, channel_id=10, message_id=row(1).id, author_id=100, content_snapshot="their words",
+        reporter_id=200, reason="reported by someone else", now=BASE_MS)
+    await member_reports.report_message(
+        db, guild_id=1, channel_id=10, message_id=row(2).id, author_id=300, content_snapshot="other words",
+        reporter_id=100, reason="the forgetting member's reason", now=BASE_MS)
+    await service.forget(1, 100)
+    reports = {r["author_id"]: r["content"] for r in await db.fetchall("SELECT author_id, content FROM member_reports")}
+    reasons = {r["reporter_id"]: r["reason"] for r in await db.fetchall(
+        "SELECT reporter_id, reason FROM member_report_reasons")}
+    assert reports == {100: None, 300: "other words"}
+    assert reasons == {200: "reported by someone else", 100: None}
+    assert said.report is not None and (await member_reports.get_report(db, said.report.id)) is not None
 
 
 async def test_retention_removes_old_and_blanks_long_deleted(db: Database, service: LogService) -> None:
