@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bench.harness import Figure, figure, median_ms
 from bot.articles.model import Article
-from bot.llm.extractive import ExtractiveAnswerer
+from bot.llm.extractive_answers import ExtractiveAnswerer
 from bot.retrieval import rank_passages, split_passages
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"

@@ -16,7 +16,8 @@ from bot.articles.reader import read_article
 from bot.budget import Budget
 from bot.config import Settings
 from bot.guild_settings import GuildSettingsService
-from bot.llm.extractive import ExtractiveAnswerer, ExtractiveSummarizer
+from bot.llm.extractive import ExtractiveSummarizer
+from bot.llm.extractive_answers import ExtractiveAnswerer
 from bot.llm.openai_provider import LLMAnswerer, LLMSummarizer
 from bot.logbook import LogService
 from bot.modreports import ModReportService
