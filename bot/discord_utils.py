@@ -70,10 +70,6 @@ def is_admin(permissions: discord.Permissions) -> bool:
     return permissions.administrator or permissions.manage_guild
 
 
-def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
-    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
-
-
 def location(channel: object) -> tuple[int, int | None]:
     """(channel id, thread id): a thread's messages belong to its parent channel in our records."""
     if isinstance(channel, discord.Thread):

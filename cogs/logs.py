@@ -12,8 +12,9 @@ from discord.ext import commands
 
 from bot.checks import moderators_only
 from bot.client import PrecisBot
-from bot.discord_utils import jump_url, respond
+from bot.discord_utils import respond
 from bot.errors import UserFacingError
+from bot.store.moderation import jump_url
 from bot.timeutil import now_ms, parse_period
 
 SNIPPET = 160
