@@ -32,4 +32,5 @@ async def main(names: list[str]) -> int:
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("discord").setLevel(logging.ERROR)   # "voice will NOT be supported" is noise here
     sys.exit(asyncio.run(main(sys.argv[1:])))
