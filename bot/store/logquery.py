@@ -19,6 +19,16 @@ def fts_query(text: str) -> str | None:
     return " ".join(f'"{w}"' for w in words[:20]) or None
 
 
+def _narrow(sql: list[str], params: list[Any], prefix: str, *, author_id: int | None = None,
+            channel_id: int | None = None, since: int | None = None) -> None:
+    """Append the optional member, channel and time filters shared by search and export."""
+    for condition, value in ((f"{prefix}author_id = ?", author_id), (f"{prefix}channel_id = ?", channel_id),
+                             (f"{prefix}created_at >= ?", since)):
+        if value is not None:
+            sql.append(f"AND {condition}")
+            params.append(value)
+
+
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     message_id: int
@@ -41,13 +51,7 @@ async def search(db: Database, guild_id: int, query: str, *, author_id: int | No
            "m.created_at, m.deleted_at FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid "
            "WHERE messages_fts MATCH ? AND m.guild_id = ? AND m.content IS NOT NULL"]
     params: list[Any] = [match, guild_id]
-    for column, value in (("author_id", author_id), ("channel_id", channel_id)):
-        if value is not None:
-            sql.append(f"AND m.{column} = ?")
-            params.append(value)
-    if since is not None:
-        sql.append("AND m.created_at >= ?")
-        params.append(since)
+    _narrow(sql, params, "m.", author_id=author_id, channel_id=channel_id, since=since)
     sql.append("ORDER BY bm25(messages_fts), m.id DESC LIMIT ?")
     params.append(limit)
     rows = await db.fetchall(" ".join(sql), params, read=True)
@@ -67,12 +71,7 @@ async def export_rows(db: Database, guild_id: int, *, channel_id: int | None = N
     while True:
         sql = [f"SELECT {', '.join(EXPORT_COLUMNS)} FROM messages WHERE guild_id = ? AND id > ?"]
         params: list[Any] = [guild_id, after]
-        if channel_id is not None:
-            sql.append("AND channel_id = ?")
-            params.append(channel_id)
-        if since is not None:
-            sql.append("AND created_at >= ?")
-            params.append(since)
+        _narrow(sql, params, "", channel_id=channel_id, since=since)
         sql.append("ORDER BY id LIMIT ?")
         params.append(chunk)
         rows = await db.fetchall(" ".join(sql), params, read=True)
