@@ -120,6 +120,9 @@ class Questions(commands.Cog):
             await self._safe_reply(message, exc.message)
         except discord.HTTPException as exc:
             log.warning("could not answer in %s: %s", message.channel.id, exc)
+        except Exception:
+            log.exception("answering a question in %s failed", message.channel.id)
+            await self._safe_reply(message, "Sorry, I couldn't answer that because of a problem on my side.")
 
     async def _safe_reply(self, message: discord.Message, text: str) -> None:
         try:

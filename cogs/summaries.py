@@ -22,6 +22,7 @@ from bot.timeutil import now_ms, to_ms
 log = logging.getLogger(__name__)
 
 REACTION = "📰"
+SORRY = "Sorry, I couldn't summarise that link because of a problem on my side."
 Messageable = discord.TextChannel | discord.Thread | discord.VoiceChannel
 
 
@@ -96,6 +97,10 @@ class Summaries(commands.Cog):
                 continue                         # images, videos...: silently not our business
             except ArticleError as exc:
                 await self._reply(message, content=exc.message)
+                continue
+            except Exception:
+                log.exception("summarising %s failed", link)
+                await self._reply(message, content=SORRY)
                 continue
             await self._post_summary(message, result, settings, perms.embed_links, perms.create_public_threads)
 
