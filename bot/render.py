@@ -63,9 +63,10 @@ def summary_text(article: Article, summary: Summary, *, notice: str | None = Non
 
 def answer_embed(article: Article, question: str, answer: Answer, *, notice: str | None = None) -> discord.Embed:
     embed = discord.Embed(title=clip(question, TITLE), colour=COLOUR)
-    parts = [clip(answer.text, 1500)]
-    for quote in answer.quotes[:2]:
-        parts.append("> " + clip(" ".join(quote.text.split()), 700).replace("\n", "\n> "))
+    quotes = [clip(" ".join(q.text.split()), 700) for q in answer.quotes[:2]]
+    # An extractive answer *is* its quotes: show them once, as quotes.
+    parts = [] if " ".join(answer.text.split()) == " ".join(quotes) else [clip(answer.text, 1500)]
+    parts += [f"> {quote}" for quote in quotes]
     parts.append(f"Source: [{clip(article.title or article.url, 200)}]({article.final_url or article.url})")
     embed.description = clip("\n\n".join(parts), 3500)
     who = f"AI answer ({answer.model})" if answer.provider == "llm" and answer.model else "built-in answer"
