@@ -52,16 +52,6 @@ async def respond(interaction: discord.Interaction, content: str | None = None, 
                                                 ephemeral=ephemeral, allowed_mentions=NO_PINGS)
 
 
-def missing_permissions(channel: discord.abc.GuildChannel | discord.Thread, member: discord.Member,
-                        *names: str) -> list[str]:
-    perms = channel.permissions_for(member)
-    return [name for name in names if not getattr(perms, name)]
-
-
-def human_permission(name: str) -> str:
-    return name.replace("_", " ").title()
-
-
 def is_moderator(permissions: discord.Permissions) -> bool:
     return permissions.administrator or permissions.manage_guild or permissions.manage_messages
 

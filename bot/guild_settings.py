@@ -74,9 +74,6 @@ class InvalidSetting(ValueError):
     """One clear line for the person who tried to change a setting."""
 
 
-DEFAULTS = GuildSettings()
-
-
 class GuildSettingsService:
     def __init__(self, db: Database) -> None:
         self._db = db
