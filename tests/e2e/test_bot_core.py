@@ -100,3 +100,18 @@ async def test_without_embed_permission_the_summary_is_plain_text(
         await fake_discord.post(news, fake_discord.user("alice"), article_server.url(PAGE))
         reply = await fake_discord.wait_for_message(channel_id=news, author_id=fake_discord.bot_id, timeout=10)
         assert reply["embeds"] == [] and "**TL;DR**" in reply["content"]
+
+
+async def test_only_the_owner_can_sync_and_nothing_syncs_on_start(launch_bot: Any, fake_discord: FakeDiscord) -> None:
+    general = fake_discord.channel("general")
+    async with launch_bot(sync=False) as h:
+        assert fake_discord.requests_to("PUT", r"/applications/\d+/commands$") == []   # not on start
+        await fake_discord.post(general, fake_discord.user("alice"), f"<@{fake_discord.bot_id}> sync global")
+        await h.settle()
+        assert bot_messages(fake_discord, general) == []
+        await fake_discord.post(general, fake_discord.user("olivia"), f"<@{fake_discord.bot_id}> sync global")
+        reply = await fake_discord.wait_for_message(channel_id=general, author_id=fake_discord.bot_id)
+        assert reply["content"].startswith("Synced ") and reply["content"].endswith("commands (global).")
+        assert len(fake_discord.requests_to("PUT", r"/applications/\d+/commands$")) == 1
+        handle = await fake_discord.slash(fake_discord.user("bob"), general, "about", {})
+        assert "Precis" in (await handle.reply()).content
