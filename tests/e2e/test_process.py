@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,3 +34,21 @@ async def test_signal_stops_the_bot_cleanly(fake_discord: FakeDiscord, tmp_path:
     with bot_process(fake_discord, database, log_file):
         await until(lambda: len(committed(database)) == len(posted), what="all 200 messages", timeout=20)
     assert sorted(committed(database)) == posted
+
+
+async def test_precis_sync_registers_commands_over_rest_only(fake_discord: FakeDiscord, tmp_path: Path) -> None:
+    env = {"PATH": os.environ.get("PATH", ""), "DISCORD_TOKEN": fake_discord.token,
+           "DISCORD_API_BASE": fake_discord.api_base, "DISCORD_GATEWAY_URL": fake_discord.gateway_url,
+           "DATABASE_PATH": str(tmp_path / "precis.sqlite3")}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "sync", "--guild", str(fake_discord.guild_id), cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, err.decode()
+    assert out.decode().startswith(f"synced 9 commands to guild {fake_discord.guild_id}:")
+    puts = fake_discord.requests_to("PUT", rf"/applications/\d+/guilds/{fake_discord.guild_id}/commands$")
+    assert len(puts) == 1
+    names = {c["name"] for c in puts[0].json}
+    assert {"ask", "summarize", "logs", "privacy", "modreport", "config", "usage", "about",
+            "Report to moderators"} <= names
+    assert fake_discord.identify_count == 0          # REST only: no gateway session
