@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
+from bot.markdown import escape
 from bot.timeutil import from_ms, iso
 
 if TYPE_CHECKING:   # bot.reports re-exports this module's functions
@@ -12,15 +12,10 @@ if TYPE_CHECKING:   # bot.reports re-exports this module's functions
 
 NONE = "None."
 _SPARKS = "▁▂▃▄▅▆▇█"
-_MARKDOWN = re.compile(r"([\\*_`~|>#\[\]])")
 
 SECTIONS = ("Activity", "Busiest channels", "Busiest hours (UTC)", "Edits and deletes", "Links shared",
             "Summaries", "Questions", "Flags", "Open member reports", "Messages over time",
             "What was discussed")
-
-
-def escape(text: str) -> str:
-    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
 
 
 def _when(ms: int) -> str:

@@ -18,6 +18,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from bot.llm.text import STOPWORDS, content_tokens, trim_at_word, words
+from bot.markdown import escape
 from bot.store import moderation as mod_store
 from bot.store import reports as store
 from bot.store.db import Database
@@ -195,15 +196,13 @@ def _top_domains(urls: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 # -- the extractive digest ---------------------------------------------------------------------------
 
-_MARKDOWN = re.compile(r"([\\*_`~|>#\[\]])")
 _NOISE = re.compile(r"https?://\S+|<[@#:!&a-zA-Z0-9_]+>")   # links, mentions and custom emoji are not topics
 _MIN_TOKENS = 3
 QUOTE_CHARS = 140
 
 
 def _quote(text: str) -> str:
-    flat = " ".join(text.split())
-    return "“" + _MARKDOWN.sub(r"\\\1", trim_at_word(flat, QUOTE_CHARS)) + "”"
+    return "“" + escape(trim_at_word(" ".join(text.split()), QUOTE_CHARS)) + "”"
 
 
 def extractive_digest(texts: list[str], *, quotes: int = 3, topics: int = 5) -> str:
@@ -247,7 +246,7 @@ def extractive_digest(texts: list[str], *, quotes: int = 3, topics: int = 5) -> 
     key = [w for w, c in sorted(word_df.items(), key=lambda wc: (-wc[1], wc[0])) if c >= 2][:topics]
     parts = []
     if key:
-        parts.append("Topics: " + ", ".join(_MARKDOWN.sub(r"\\\1", w) for w in key) + ".")
+        parts.append("Topics: " + ", ".join(escape(w) for w in key) + ".")
     if chosen:
         parts.append(" · ".join(_quote(texts[i]) for i in sorted(chosen)))
     return " ".join(parts) if parts else _quote(texts[-1])
