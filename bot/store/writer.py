@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.store import logbook
@@ -131,23 +131,29 @@ class LogWriter:
                 if not barrier.done.done():
                     barrier.done.set_result(None)
 
-    async def _commit(self, batch: list[LogOp]) -> None:
+    async def _retrying(self, action: Callable[[], Awaitable[None]], pending: int) -> None:
+        """Run `action`, retrying transient database errors with backoff; other errors propagate."""
         delay = 0.05
         while True:
             try:
-                await self._write(batch)
+                await action()
                 return
             except Exception as exc:
                 if not is_transient(exc):
-                    log.error("log batch of %d failed (%s); isolating the bad rows", len(batch), exc)
-                    await self._isolate(batch)
-                    return
+                    raise
                 self.stats.retries += 1
                 self.stats.last_error = str(exc)
                 log.warning("log database unavailable (%s); %d rows wait in memory, retrying in %.1f s",
-                            exc, len(batch) + self._queue.qsize(), delay)
+                            exc, pending + self._queue.qsize(), delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self._max_backoff)
+
+    async def _commit(self, batch: list[LogOp]) -> None:
+        try:
+            await self._retrying(lambda: self._write(batch), len(batch))
+        except Exception as exc:
+            log.error("log batch of %d failed (%s); isolating the bad rows", len(batch), exc)
+            await self._isolate(batch)
 
     async def _write(self, batch: Sequence[LogOp]) -> None:
         await logbook.apply(self._db, batch)
@@ -157,16 +163,12 @@ class LogWriter:
 
     async def _isolate(self, batch: Sequence[LogOp]) -> None:
         if len(batch) == 1:
-            op = batch[0]
             try:
-                await self._write(batch)
+                await self._retrying(lambda: self._write(batch), 1)
             except Exception as exc:
-                if is_transient(exc):
-                    await self._commit(list(batch))
-                    return
-                log.error("log row could not be stored; kept in log_dead_letters: %r", op)
+                log.error("log row could not be stored; kept in log_dead_letters: %r", batch[0])
                 self.stats.dead_letters += 1
-                await self._dead_letter(op, str(exc))
+                await self._dead_letter(batch[0], str(exc))
             return
         middle = len(batch) // 2
         for half in (batch[:middle], batch[middle:]):
@@ -176,16 +178,8 @@ class LogWriter:
                 await self._isolate(half)
 
     async def _dead_letter(self, op: LogOp, error: str) -> None:
-        delay = 0.05
-        while True:
-            try:
-                await logbook.store_dead_letter(self._db, op, error, now_ms())
-                return
-            except Exception as exc:
-                if not is_transient(exc):
-                    log.error("not even the dead letter could be stored (%s); the row survives only in this "
-                              "log line: %r", exc, op)
-                    return
-                self.stats.retries += 1
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self._max_backoff)
+        try:
+            await self._retrying(lambda: logbook.store_dead_letter(self._db, op, error, now_ms()), 1)
+        except Exception as exc:
+            log.error("not even the dead letter could be stored (%s); the row survives only in this "
+                      "log line: %r", exc, op)
