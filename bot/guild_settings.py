@@ -80,9 +80,6 @@ class GuildSettingsService:
         self._cache: dict[int, GuildSettings] = {}
         self._locks: dict[int, asyncio.Lock] = {}
 
-    def cached(self, guild_id: int) -> GuildSettings | None:
-        return self._cache.get(guild_id)
-
     async def get(self, guild_id: int) -> GuildSettings:
         found = self._cache.get(guild_id)
         if found is not None:

@@ -45,7 +45,7 @@ class LogService:
     # -- what gets logged ----------------------------------------------------------------------
 
     async def settings_for(self, guild_id: int) -> GuildSettings:
-        return self.guild_settings.cached(guild_id) or await self.guild_settings.get(guild_id)
+        return await self.guild_settings.get(guild_id)   # cached there: no query on the hot path
 
     def wants(self, settings: GuildSettings, channel_id: int, *, author_bot: bool) -> bool:
         if not settings.log_enabled or channel_id in settings.log_excluded_channels:
@@ -62,7 +62,7 @@ class LogService:
     async def record_message(self, row: MessageRow) -> bool:
         """Log a message if the guild wants it; strips content of opted-out members. True if queued."""
         settings = await self.settings_for(row.guild_id)
-        if not self.wants(settings, row.channel_id, author_bot=row.author_bot or row.webhook_id is not None):
+        if not self.wants(settings, row.channel_id, author_bot=row.from_bot):
             return False
         if self.is_opted_out(row.guild_id, row.author_id):
             row.opted_out = True
@@ -78,8 +78,7 @@ class LogService:
                 edit.message.opted_out = True
         if edit.message is not None:
             settings = await self.settings_for(edit.guild_id)
-            bot_like = edit.message.author_bot or edit.message.webhook_id is not None
-            if not self.wants(settings, edit.message.channel_id, author_bot=bot_like):
+            if not self.wants(settings, edit.message.channel_id, author_bot=edit.message.from_bot):
                 return
         await self.record(edit)
 

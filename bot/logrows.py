@@ -44,6 +44,11 @@ class MessageRow:
     advance_cursor: bool = True
 
     @property
+    def from_bot(self) -> bool:
+        """Bots and webhooks are logged only when the guild asks for it."""
+        return self.author_bot or self.webhook_id is not None
+
+    @property
     def where(self) -> int:
         """The channel Discord's history API knows it under (the thread, when in one)."""
         return self.thread_id or self.channel_id

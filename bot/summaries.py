@@ -54,7 +54,6 @@ class SummaryService:
         self._clock = clock
         self._articles: SingleFlight[Article] = SingleFlight()
         self._summaries: SingleFlight[Summary] = SingleFlight()
-        self.fetches = 0   # articles actually fetched (not from cache); for tests and stats
 
     # -- articles ------------------------------------------------------------------------------
 
@@ -71,7 +70,6 @@ class SummaryService:
         failure = await store.get_failure(self.db, canonical, now)
         if failure is not None:
             raise ArticleError(failure)
-        self.fetches += 1
         try:
             article = await self._read(canonical)
         except ArticleError as exc:

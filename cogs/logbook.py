@@ -9,6 +9,7 @@ import discord
 from discord.ext import commands, tasks
 
 from bot.client import PrecisBot
+from bot.discord_utils import location
 from bot.logbook import LogService
 from bot.logrows import Cursor, Delete, Edit, MessageRow, ThreadEvent, clean_text
 from bot.store import logbook as log_store
@@ -24,15 +25,14 @@ def message_row(message: discord.Message) -> MessageRow | None:
     guild, channel = message.guild, message.channel
     if guild is None or not isinstance(channel, Loggable):
         return None
-    in_thread = isinstance(channel, discord.Thread)
-    parent_id = channel.parent_id if isinstance(channel, discord.Thread) else channel.id
+    channel_id, thread_id = location(channel)
     reply_to = message.reference.message_id if message.reference and message.type is discord.MessageType.reply \
         else None
     return MessageRow(
         id=message.id,
         guild_id=guild.id,
-        channel_id=parent_id or channel.id,
-        thread_id=channel.id if in_thread else None,
+        channel_id=channel_id,
+        thread_id=thread_id,
         author_id=message.author.id,
         author_name=clean_text(message.author.display_name),
         author_bot=message.author.bot,
