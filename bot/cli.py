@@ -17,7 +17,7 @@ from bot.articles.reader import read_article, read_bytes, read_file
 from bot.config import Settings
 from bot.errors import UserFacingError
 from bot.services import Services, fetch_policy, open_services
-from bot.timeutil import now_ms, parse_period
+from bot.timeutil import period_start
 
 
 def is_url(source: str) -> bool:
@@ -51,7 +51,7 @@ def open_output(path: str | None) -> AbstractContextManager[TextIO]:
 
 def since_ms(text: str) -> int:
     try:
-        return now_ms() - int(parse_period(text).total_seconds() * 1000)
+        return period_start(text)
     except ValueError as exc:
         raise UserFacingError(f"--since: {exc}") from None
 
@@ -135,10 +135,7 @@ async def cmd_usage(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        parse_period(args.since)
-    except ValueError as exc:
-        raise UserFacingError(f"--since: {exc}") from None
+    since_ms(args.since)   # a bad period is one line before anything opens
     async with open_services(settings) as services:
         report = await services.modreports.build(args.guild, since=args.since)
         rendered = await services.modreports.render(report, f"guild {args.guild}", chart=bool(args.chart))

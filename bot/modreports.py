@@ -17,7 +17,7 @@ from bot.report_chart import render_chart_png
 from bot.report_render import render_json, render_markdown
 from bot.reports import DigestFn, Report, build_report
 from bot.store.db import Database
-from bot.timeutil import now_ms, parse_period
+from bot.timeutil import now_ms, period_start
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class ModReportService:
     async def build(self, guild_id: int, *, since: str = "7d", until_ms: int | None = None,
                     channel_id: int | None = None, member_id: int | None = None) -> Report:
         until = until_ms if until_ms is not None else now_ms()
-        start = until - int(parse_period(since).total_seconds() * 1000)
+        start = period_start(since, until)
         return await build_report(self.db, guild_id, since_ms=start, until_ms=until, channel_id=channel_id,
                                   member_id=member_id, digest=self.digest_writer(guild_id))
 

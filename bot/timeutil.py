@@ -38,6 +38,11 @@ def ms_to_snowflake(value_ms: int) -> int:
     return max(0, value_ms - DISCORD_EPOCH_MS) << 22
 
 
+def period_start(text: str, until_ms: int | None = None) -> int:
+    """The instant (unix ms) a period like '7d' before `until_ms` (default now) begins; ValueError if bad."""
+    return (now_ms() if until_ms is None else until_ms) - int(parse_period(text).total_seconds() * 1000)
+
+
 def parse_period(text: str) -> timedelta:
     """'7d', '24h', '30m', '2w' -> timedelta; raises ValueError with a readable message."""
     match = _PERIOD.match(text or "")

@@ -15,7 +15,7 @@ from bot.client import PrecisBot
 from bot.discord_utils import respond
 from bot.errors import UserFacingError
 from bot.store.moderation import jump_url
-from bot.timeutil import now_ms, parse_period
+from bot.timeutil import period_start
 
 SNIPPET = 160
 UPLOAD_LIMIT = 10 * 1024 * 1024   # Discord's limit for a guild without boosts
@@ -25,7 +25,7 @@ def since_ms(since: str | None) -> int | None:
     if not since:
         return None
     try:
-        return now_ms() - int(parse_period(since).total_seconds() * 1000)
+        return period_start(since)
     except ValueError as exc:
         raise UserFacingError(f"{exc}.") from None
 

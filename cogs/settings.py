@@ -13,7 +13,7 @@ from bot.client import PrecisBot
 from bot.discord_utils import respond
 from bot.guild_settings import GuildSettings, InvalidSetting
 from bot.render import COLOUR, clip
-from bot.timeutil import now_ms, parse_period
+from bot.timeutil import period_start
 
 Channel = discord.TextChannel
 
@@ -176,7 +176,7 @@ class Usage(commands.Cog):
     @admins_only()
     async def usage(self, interaction: discord.Interaction, period: Literal["24h", "7d", "30d"] = "7d") -> None:
         assert interaction.guild_id is not None
-        since = now_ms() - int(parse_period(period).total_seconds() * 1000)
+        since = period_start(period)
         summary = await self.bot.services.budget.summary(interaction.guild_id, since)
         embed = discord.Embed(title=f"LLM usage, last {period}", colour=COLOUR)
         embed.description = (f"**{summary.total.tokens:,}** tokens in **{summary.total.calls}** calls · today "
