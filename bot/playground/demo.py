@@ -6,7 +6,6 @@ server, and the language features run on the built-in extractive provider (no ke
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -19,18 +18,13 @@ from bot.client import PrecisBot
 from bot.config import Settings
 from bot.playground.article_server import ArticleServer
 from bot.playground.fake_discord import FakeDiscord
-from bot.playground.fake_discord.clientrun import pointed_at
+from bot.playground.launch import bot_on
 from bot.playground.transcript import Transcript
-from bot.runner import run_bot
 
 log = logging.getLogger(__name__)
 
 ARTICLE = "harbor-solar.html"
 STEP_TIMEOUT = 20.0
-
-
-async def _no_identify_wait(shard_id: int | None, *, initial: bool = False) -> None:
-    """The stand-in has no IDENTIFY rate limit, so skip discord.py's 5 s pause before re-identifying."""
 
 
 class Demo:
@@ -96,24 +90,6 @@ async def run_demo(*, verbose: bool = False, script: Callable[[Demo], Awaitable[
 
 async def _run(settings: Settings, fake: FakeDiscord, articles: ArticleServer, transcript: Transcript,
                script: Callable[[Demo], Awaitable[None]]) -> None:
-    stop, ready = asyncio.Event(), asyncio.Event()
-    bots: list[PrecisBot] = []
-
-    def started(bot: PrecisBot) -> None:
-        bot.before_identify_hook = _no_identify_wait  # type: ignore[method-assign]
-        bots.append(bot)
-
-    with pointed_at(fake):
-        runner = asyncio.create_task(run_bot(settings, stop=stop, handle_signals=False, ready=ready,
-                                             on_start=started, guild_ready_timeout=0.1))
-        waiting = asyncio.create_task(ready.wait())
-        await asyncio.wait({runner, waiting}, timeout=STEP_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
-        waiting.cancel()
-        if runner.done():
-            runner.result()
-        try:
-            transcript.say("Precis is online")
-            await script(Demo(fake, articles, transcript, bots[0]))
-        finally:
-            stop.set()
-            await runner
+    async with bot_on(fake, settings, timeout=STEP_TIMEOUT) as (bot, _):
+        transcript.say("Precis is online")
+        await script(Demo(fake, articles, transcript, bot))

@@ -19,8 +19,7 @@ import pytest
 from bot.client import PrecisBot
 from bot.config import Settings
 from bot.playground.fake_discord import FakeDiscord
-from bot.playground.fake_discord.clientrun import pointed_at
-from bot.runner import run_bot
+from bot.playground.launch import bot_on
 from bot.services import Services
 from tests.fakes.article_server import ArticleServer
 from tests.helpers.wait import until
@@ -61,40 +60,13 @@ def bot_settings(fake: FakeDiscord, database: Path, **overrides: Any) -> Setting
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
-async def _skip_identify_wait(shard_id: int | None, *, initial: bool = False) -> None:
-    """discord.py waits 5 s before every re-IDENTIFY (Discord's rate limit); the fake has none."""
-
-
 @contextlib.asynccontextmanager
 async def start_bot(fake: FakeDiscord, settings: Settings, *, sync: bool = True) -> AsyncIterator[BotHarness]:
-    stop, ready = asyncio.Event(), asyncio.Event()
-    holder: list[PrecisBot] = []
-
-    def grab(bot: PrecisBot) -> None:
-        bot.before_identify_hook = _skip_identify_wait  # type: ignore[method-assign]
-        holder.append(bot)
-
-    with pointed_at(fake):   # restores discord.py's endpoints, which run_bot points at the fake
-        task = asyncio.create_task(run_bot(settings, stop=stop, handle_signals=False, ready=ready, on_start=grab,
-                                            guild_ready_timeout=0.05))
-        waiter = asyncio.create_task(ready.wait())
-        await asyncio.wait({task, waiter}, timeout=15, return_when=asyncio.FIRST_COMPLETED)
-        waiter.cancel()
-        if task.done():
-            task.result()   # raises what stopped the bot
-            raise RuntimeError("the bot stopped before it was ready")
-        if not ready.is_set():
-            stop.set()
-            await task
-            raise TimeoutError("the bot did not become ready")
-        harness = BotHarness(fake, holder[0], settings, task)
-        try:
-            if sync:
-                await harness.bot.tree.sync()
-            yield harness
-        finally:
-            stop.set()
-            await asyncio.wait_for(task, 20)
+    async with bot_on(fake, settings) as (bot, task):
+        harness = BotHarness(fake, bot, settings, task)
+        if sync:
+            await bot.tree.sync()
+        yield harness
 
 
 @pytest.fixture
