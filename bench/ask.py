@@ -9,8 +9,8 @@ from pathlib import Path
 
 from bench.harness import Figure, figure, median_ms
 from bot.articles.model import Article
-from bot.llm.extractive_answers import ExtractiveAnswerer
-from bot.retrieval import rank_passages, split_passages
+from bot.extractive.answerer import ExtractiveAnswerer
+from bot.extractive.retrieval import rank_passages, split_passages
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 

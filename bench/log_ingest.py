@@ -28,11 +28,11 @@ import discord
 from discord.guild import Guild
 
 from bench.harness import Figure, figure
-from bot.guild_settings import GuildSettingsService
-from bot.logbook import LogService
+from bot.logbook.service import LogService
+from bot.logbook.writer import LogWriter
+from bot.settings.guild import GuildSettingsService
 from bot.store import logbook as store
 from bot.store.db import BUSY_TIMEOUT_MS, Database
-from bot.store.writer import LogWriter
 from cogs.logbook import Logbook, message_row
 
 MESSAGES = int(os.environ.get("LOG_INGEST_MESSAGES", "100000"))

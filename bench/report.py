@@ -26,9 +26,9 @@ import time
 from pathlib import Path
 
 from bench.harness import Figure, figure, median_ms_async
-from bot.reports import build_report
+from bot.reports.build import build_report
 from bot.store.db import Database
-from bot.timeutil import DISCORD_EPOCH_MS
+from bot.util.timeutil import DISCORD_EPOCH_MS
 
 log = logging.getLogger(__name__)
 

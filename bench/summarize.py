@@ -11,11 +11,11 @@ import trafilatura
 
 from bench.harness import Figure, figure, median_ms, median_ms_async
 from bot.articles.extract import extract_html
-from bot.budget import Budget
-from bot.guild_settings import GuildSettingsService
-from bot.llm.extractive import ExtractiveSummarizer
+from bot.extractive.summarizer import ExtractiveSummarizer
+from bot.settings.budget import Budget
+from bot.settings.guild import GuildSettingsService
 from bot.store.db import Database
-from bot.summaries import SummaryService
+from bot.summaries.service import SummaryService
 
 PAGES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "pages"
 

@@ -8,8 +8,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.config import Settings, SettingsError, load_settings
-from bot.errors import UserFacingError
+from bot.app.config import Settings, SettingsError, load_settings
+from bot.app.errors import UserFacingError
 
 log = logging.getLogger("precis")
 
@@ -23,7 +23,7 @@ def configure_logging(level: str) -> None:
 # -- verbs ---------------------------------------------------------------------------------------
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.runner import run_bot
+    from bot.app.runner import run_bot
     await run_bot(settings)
     return 0
 
@@ -34,7 +34,7 @@ async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.runner import sync_commands
+    from bot.app.runner import sync_commands
     names = await sync_commands(settings, args.guild)
     where = f"guild {args.guild}" if args.guild else "all guilds (global; may take up to an hour to appear)"
     print(f"synced {len(names)} commands to {where}: {', '.join(sorted(names))}")
@@ -42,7 +42,7 @@ async def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.runner import client_id_from_token, invite_url
+    from bot.app.runner import client_id_from_token, invite_url
     client_id = args.client_id
     if client_id is None and settings.discord_token is not None:
         client_id = client_id_from_token(settings.discord_token.get_secret_value())

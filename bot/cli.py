@@ -10,14 +10,14 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TextIO
 
-from bot.answers import AnswerService
+from bot.app.config import Settings
+from bot.app.errors import UserFacingError
+from bot.app.services import Services, fetch_policy, open_services
 from bot.articles.fetch import Fetcher
 from bot.articles.model import Article
 from bot.articles.reader import read_article, read_bytes, read_file
-from bot.config import Settings
-from bot.errors import UserFacingError
-from bot.services import Services, fetch_policy, open_services
-from bot.timeutil import period_start
+from bot.questions.service import AnswerService
+from bot.util.timeutil import period_start
 
 
 def is_url(source: str) -> bool:

@@ -9,8 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import PrecisBot
-from bot.discord_utils import NO_PINGS, respond
+from bot.app.client import PrecisBot
+from bot.discord_ui.replies import NO_PINGS, respond
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,12 @@ import logging
 import discord
 from discord.ext import commands, tasks
 
-from bot.client import PrecisBot
-from bot.discord_utils import location
-from bot.logbook import LogService
-from bot.logrows import Cursor, Delete, Edit, MessageRow, ThreadEvent, clean_text
+from bot.app.client import PrecisBot
+from bot.discord_ui.replies import location
+from bot.logbook.rows import Cursor, Delete, Edit, MessageRow, ThreadEvent, clean_text
+from bot.logbook.service import LogService
 from bot.store import logbook as log_store
-from bot.timeutil import now_ms, snowflake_ms, to_ms
+from bot.util.timeutil import now_ms, snowflake_ms, to_ms
 
 log = logging.getLogger(__name__)
 

@@ -10,12 +10,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import moderators_only
-from bot.client import PrecisBot
-from bot.discord_utils import respond
-from bot.errors import UserFacingError
+from bot.app.client import PrecisBot
+from bot.app.errors import UserFacingError
+from bot.discord_ui.checks import moderators_only
+from bot.discord_ui.replies import respond
 from bot.store.moderation import jump_url
-from bot.timeutil import period_start
+from bot.util.timeutil import period_start
 
 SNIPPET = 160
 UPLOAD_LIMIT = 10 * 1024 * 1024   # Discord's limit for a guild without boosts

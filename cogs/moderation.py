@@ -10,15 +10,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import member_reports
-from bot.client import PrecisBot
-from bot.discord_utils import NO_PINGS, respond
+from bot.app.client import PrecisBot
+from bot.discord_ui.render import clip
+from bot.discord_ui.replies import NO_PINGS, respond
 from bot.llm.moderation import ModerationClient
-from bot.member_reports import MAX_REASON_CHARS, ReportOutcome
-from bot.moderation import Flagger
-from bot.render import clip
+from bot.moderation import member_reports
+from bot.moderation.flagger import Flagger
+from bot.moderation.member_reports import MAX_REASON_CHARS, ReportOutcome
 from bot.store.moderation import Flag
-from bot.timeutil import now_ms
+from bot.util.timeutil import now_ms
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import PrecisBot
-from bot.discord_utils import respond
+from bot.app.client import PrecisBot
+from bot.discord_ui.replies import respond
 
 
 @app_commands.guild_only()

@@ -8,14 +8,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answers import AskContext
+from bot.app.client import PrecisBot
+from bot.app.errors import ArticleError, UserFacingError
 from bot.articles.model import Article
-from bot.client import PrecisBot
-from bot.discord_utils import NO_PINGS, location, respond
-from bot.errors import ArticleError, UserFacingError
-from bot.render import answer_embed
+from bot.discord_ui.render import answer_embed
+from bot.discord_ui.replies import NO_PINGS, location, respond
+from bot.questions.service import AskContext
 from bot.store import articles as posts
-from bot.timeutil import now_ms
+from bot.util.timeutil import now_ms
 
 log = logging.getLogger(__name__)
 

@@ -10,13 +10,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.checks import moderators_only
-from bot.client import PrecisBot
-from bot.discord_utils import NO_PINGS, respond
-from bot.guild_settings import GuildSettings
-from bot.modreports import RenderedReport
-from bot.render import COLOUR, clip
-from bot.reports import Report
+from bot.app.client import PrecisBot
+from bot.discord_ui.checks import moderators_only
+from bot.discord_ui.render import COLOUR, clip
+from bot.discord_ui.replies import NO_PINGS, respond
+from bot.reports.build import Report
+from bot.reports.service import RenderedReport
+from bot.settings.guild import GuildSettings
 
 log = logging.getLogger(__name__)
 

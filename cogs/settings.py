@@ -8,12 +8,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import admins_only
-from bot.client import PrecisBot
-from bot.discord_utils import respond
-from bot.guild_settings import GuildSettings, InvalidSetting
-from bot.render import COLOUR, clip
-from bot.timeutil import period_start
+from bot.app.client import PrecisBot
+from bot.discord_ui.checks import admins_only
+from bot.discord_ui.render import COLOUR, clip
+from bot.discord_ui.replies import respond
+from bot.settings.guild import GuildSettings, InvalidSetting
+from bot.util.timeutil import period_start
 
 Channel = discord.TextChannel
 

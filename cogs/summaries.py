@@ -9,15 +9,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.client import PrecisBot
+from bot.app.errors import ArticleError, NotAnArticle
 from bot.articles.urls import canonicalize, find_links
-from bot.client import PrecisBot
-from bot.discord_utils import NO_PINGS, location, respond
-from bot.errors import ArticleError, NotAnArticle
-from bot.guild_settings import GuildSettings
-from bot.render import clip, summary_embed, summary_text
+from bot.discord_ui.render import clip, summary_embed, summary_text
+from bot.discord_ui.replies import NO_PINGS, location, respond
+from bot.settings.guild import GuildSettings
 from bot.store.articles import SummaryPost
-from bot.summaries import SummaryResult
-from bot.timeutil import now_ms, to_ms
+from bot.summaries.service import SummaryResult
+from bot.util.timeutil import now_ms, to_ms
 
 log = logging.getLogger(__name__)
 

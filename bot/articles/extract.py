@@ -19,12 +19,12 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Document, use_config
 from trafilatura.utils import load_html
 
+from bot.app.errors import NotAnArticle, TeaserOnly
 from bot.articles import htmlclean
 from bot.articles.language import choose_language
 from bot.articles.model import Article
 from bot.articles.paywall import is_teaser, json_ld
 from bot.articles.pdf import extract_pdf
-from bot.errors import NotAnArticle, TeaserOnly
 
 __all__ = ["MIN_WORDS", "extract_html", "extract_pdf", "extract_text"]
 

@@ -20,10 +20,10 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 from yarl import URL
 
+from bot.app.errors import FetchFailed, FetchRefused, NotAnArticle
 from bot.articles.decode import decode_body
 from bot.articles.netguard import AddressGuard, AddressRefused, VettingResolver
 from bot.articles.urls import DEFAULT_PORTS, normalize_host, parse_ip_host
-from bot.errors import FetchFailed, FetchRefused, NotAnArticle
 
 logger = logging.getLogger(__name__)
 

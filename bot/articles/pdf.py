@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from bot.app.errors import NotAnArticle
 from bot.articles.language import choose_language
 from bot.articles.model import Article
-from bot.errors import NotAnArticle
 
 logger = logging.getLogger(__name__)
 

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.app.errors import FetchRefused, NotAnArticle
 from bot.articles.decode import decode_body
 from bot.articles.extract import extract_html, extract_pdf, extract_text
 from bot.articles.fetch import MSG_BAD_URL, MSG_SCHEME, Fetcher, FetchResult
 from bot.articles.model import Article
 from bot.articles.urls import canonicalize, skip_reason
-from bot.errors import FetchRefused, NotAnArticle
 
 logger = logging.getLogger(__name__)
 

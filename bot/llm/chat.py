@@ -23,7 +23,7 @@ import openai
 from openai import AsyncOpenAI
 from pydantic import BaseModel, ValidationError
 
-from bot.errors import LLMError, LLMRateLimited, LLMUnavailable
+from bot.app.errors import LLMError, LLMRateLimited, LLMUnavailable
 from bot.llm.base import TokenUsage
 from bot.llm.prompts import Message, estimate_prompt_tokens, json_fallback_instruction
 from bot.llm.tokens import count_tokens

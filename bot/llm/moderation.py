@@ -7,7 +7,7 @@ import logging
 import openai
 from openai import AsyncOpenAI
 
-from bot.errors import LLMError
+from bot.app.errors import LLMError
 from bot.llm.chat import map_openai_error
 
 logger = logging.getLogger(__name__)

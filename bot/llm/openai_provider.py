@@ -14,17 +14,17 @@ from typing import Any
 from openai import AsyncOpenAI
 from pydantic import BaseModel
 
+from bot.app.errors import LLMError
 from bot.articles.model import Article
-from bot.errors import LLMError
+from bot.extractive.retrieval import Passage, rank_passages, split_passages
+from bot.extractive.text import content_tokens, find_verbatim, split_sentences, trim_at_word
 from bot.llm import prompts
 from bot.llm.base import STYLES, Answer, Quote, Style, Summary, TokenUsage, Turn
 from bot.llm.chat import UNREADABLE, ChatClient
 from bot.llm.moderation import ModerationClient
 from bot.llm.prompts import Message, estimate_prompt_tokens
 from bot.llm.sanitize import clean_line, looks_like_injection, strip_citation_markers
-from bot.llm.text import content_tokens, find_verbatim, split_sentences, trim_at_word
 from bot.llm.tokens import count_tokens, truncate_to_tokens
-from bot.retrieval import Passage, rank_passages, split_passages
 
 __all__ = ["LLMAnswerer", "LLMSummarizer", "ModerationClient", "chunk_text"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.llm.text import trim_at_word
+from bot.extractive.text import trim_at_word
 
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>")
 _MASS_MENTION = re.compile(r"@(everyone|here)\b", re.IGNORECASE)

@@ -14,8 +14,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from bot.client import PrecisBot
-from bot.config import Settings
+from bot.app.client import PrecisBot
+from bot.app.config import Settings
 from bot.playground.article_server import ArticleServer
 from bot.playground.fake_discord import FakeDiscord
 from bot.playground.launch import bot_on

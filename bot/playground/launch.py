@@ -6,11 +6,11 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from bot.client import PrecisBot
-from bot.config import Settings
+from bot.app.client import PrecisBot
+from bot.app.config import Settings
+from bot.app.runner import run_bot
 from bot.playground.fake_discord import FakeDiscord
 from bot.playground.fake_discord.clientrun import pointed_at
-from bot.runner import run_bot
 
 
 async def _identify_now(shard_id: int | None, *, initial: bool = False) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from bot.logrows import Cursor, Delete, Edit, MessageRow, ThreadEvent
+from bot.logbook.rows import Cursor, Delete, Edit, MessageRow, ThreadEvent
 from bot.store.db import Database
 
 LogOp = MessageRow | Edit | Delete | ThreadEvent | Cursor

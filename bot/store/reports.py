@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.store.db import Database
 from bot.store.moderation import Flag, flag_from_row
-from bot.timeutil import ms_to_snowflake
+from bot.util.timeutil import ms_to_snowflake
 
 HOUR_MS = 3_600_000
 _NOT_OPTED_OUT = ("NOT EXISTS (SELECT 1 FROM privacy p WHERE p.guild_id = {t}.guild_id "

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.store.db import Database
-from bot.timeutil import now_ms
+from bot.util.timeutil import now_ms
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ import pytest
 
 from bot.playground.fake_discord import FakeDiscord, FakeDiscordError
 from bot.playground.fake_discord.permissions import Perm
-from bot.timeutil import now_ms
+from bot.util.timeutil import now_ms
 from tests.e2e.test_logbook import log_rows, logged, settle
 from tests.helpers.rows import row
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from bot.client import PrecisBot
-from bot.config import Settings
+from bot.app.client import PrecisBot
+from bot.app.config import Settings
+from bot.app.services import Services
 from bot.playground.fake_discord import FakeDiscord
 from bot.playground.launch import bot_on
-from bot.services import Services
 from tests.fakes.article_server import ArticleServer
 from tests.helpers.wait import until
 

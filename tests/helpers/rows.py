@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.logrows import MessageRow
-from bot.timeutil import DISCORD_EPOCH_MS
+from bot.logbook.rows import MessageRow
+from bot.util.timeutil import DISCORD_EPOCH_MS
 
 BASE_MS = 1_790_000_000_000
 

@@ -11,9 +11,9 @@ import zlib
 
 import pytest
 
+from bot.app.errors import FetchFailed, FetchRefused, NotAnArticle
 from bot.articles import fetch as F
 from bot.articles.fetch import Fetcher, FetchPolicy
-from bot.errors import FetchFailed, FetchRefused, NotAnArticle
 from tests.fakes.article_server import ArticleServer, make_pdf
 
 # -- time and size -------------------------------------------------------------------------------------

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.errors import FetchFailed, FetchRefused, NotAnArticle, TeaserOnly
 from bot.articles import fetch as F
 from bot.articles.fetch import Fetcher
 from bot.articles.reader import read_article, read_bytes, read_file
-from bot.errors import FetchFailed, FetchRefused, NotAnArticle, TeaserOnly
 from tests.fakes.article_server import PAGES_DIR, ArticleServer, make_pdf
 
 DEMO_PAGE = Path(__file__).resolve().parents[2] / "bot" / "playground" / "articles" / "harbor-solar.html"

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.digests import (
+from bot.logbook.writer import LogWriter
+from bot.reports.build import Report
+from bot.reports.schedule import (
     STALE_CLAIM_MS,
     claim,
     digest_run,
@@ -20,11 +22,9 @@ from bot.digests import (
     release,
     run_due,
 )
-from bot.guild_settings import GuildSettings, GuildSettingsService
-from bot.reports import Report
+from bot.settings.guild import GuildSettings, GuildSettingsService
 from bot.store.db import Database
-from bot.store.writer import LogWriter
-from bot.timeutil import to_ms
+from bot.util.timeutil import to_ms
 from tests.helpers.rows import row
 
 G = 1

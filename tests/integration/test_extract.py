@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.errors import NotAnArticle, TeaserOnly
 from bot.articles.extract import MSG_NO_TEXT, extract_html, extract_pdf, extract_text
 from bot.articles.language import choose_language, guess_language
 from bot.articles.pdf import MSG_NO_TEXT as PDF_NO_TEXT
 from bot.articles.pdf import MSG_UNREADABLE
-from bot.errors import NotAnArticle, TeaserOnly
 from tests.fakes.article_server import PAGES_DIR, make_pdf
 
 DEMO_PAGE = Path(__file__).resolve().parents[2] / "bot" / "playground" / "articles" / "harbor-solar.html"

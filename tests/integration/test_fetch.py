@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app.errors import FetchFailed, FetchRefused
 from bot.articles import fetch as F
 from bot.articles.fetch import Fetcher, FetchPolicy
-from bot.errors import FetchFailed, FetchRefused
 from tests.fakes.article_server import ArticleServer, FakeResolver
 
 PAGE = "pages/courier-ferry-returns.html"

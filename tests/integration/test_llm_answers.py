@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import LLMRateLimited, LLMUnavailable
+from bot.app.errors import LLMRateLimited, LLMUnavailable
 from bot.llm import prompts
 from bot.llm.moderation import ModerationClient
 from bot.llm.openai_provider import NOT_SAID, UNCHECKED_NOTE, LLMAnswerer

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.errors import LLMError, LLMRateLimited, LLMUnavailable
+from bot.app.errors import LLMError, LLMRateLimited, LLMUnavailable
 from bot.llm import prompts
 from bot.llm.chat import ChatClient, parse_json_object
 from bot.llm.openai_provider import TRUNCATED_NOTE, LLMAnswerer, LLMSummarizer

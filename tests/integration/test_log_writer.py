@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from bot import member_reports
-from bot.guild_settings import GuildSettingsService
-from bot.logbook import DAY_MS, LogService
-from bot.logrows import Delete, Edit, ThreadEvent, clean_text
+from bot.logbook.rows import Delete, Edit, ThreadEvent, clean_text
+from bot.logbook.service import DAY_MS, LogService
+from bot.logbook.writer import LogWriter
+from bot.moderation import member_reports
+from bot.settings.guild import GuildSettingsService
 from bot.store import logbook as store
 from bot.store.db import Database
-from bot.store.writer import LogWriter
 from tests.helpers.rows import BASE_MS, row
 
 

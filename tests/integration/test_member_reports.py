@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.member_reports import (
+from bot.moderation.member_reports import (
     REPORT_WINDOW_MS,
     REPORTS_PER_WINDOW,
     ReportOutcome,

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.guild_settings import GuildSettingsService
 from bot.llm.moderation import ModerationClient
-from bot.logrows import MessageRow
-from bot.moderation import (
+from bot.logbook.rows import MessageRow
+from bot.logbook.writer import LogWriter
+from bot.moderation.flagger import (
     ERROR_PAUSE_S,
     MAX_ENDPOINT_FAILURES,
     Flagger,
@@ -20,10 +20,10 @@ from bot.moderation import (
     RateLimiter,
     check_content,
 )
+from bot.settings.guild import GuildSettingsService
 from bot.store import moderation as store
 from bot.store.db import Database
 from bot.store.moderation import Flag
-from bot.store.writer import LogWriter
 from tests.fakes.fake_openai import MODERATIONS, FakeOpenAI, Slow, rate_limited, server_error
 from tests.fakes.openai_plugin import OpenAIClientFactory
 from tests.helpers.rows import BASE_MS, row

@@ -21,8 +21,8 @@ import pytest
 
 from bot.articles.model import Article
 from bot.articles.reader import read_file
+from bot.extractive.answerer import ABSTAIN_THRESHOLD, NOT_IN_ARTICLE, ExtractiveAnswerer
 from bot.llm.base import Answer
-from bot.llm.extractive_answers import ABSTAIN_THRESHOLD, NOT_IN_ARTICLE, ExtractiveAnswerer
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"

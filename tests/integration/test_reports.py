@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.guild_settings import GuildSettingsService
-from bot.logrows import Delete, Edit
-from bot.member_reports import report_message, resolve_report
-from bot.moderation import Flagger
-from bot.report_render import SECTIONS
-from bot.reports import (
+from bot.logbook.rows import Delete, Edit
+from bot.logbook.writer import LogWriter
+from bot.moderation.flagger import Flagger
+from bot.moderation.member_reports import report_message, resolve_report
+from bot.reports.build import (
     ChannelCount,
     Report,
     build_report,
@@ -27,13 +26,14 @@ from bot.reports import (
     render_json,
     render_markdown,
 )
+from bot.reports.render import SECTIONS
+from bot.settings.guild import GuildSettingsService
 from bot.store import articles, logbook
 from bot.store import questions as qstore
 from bot.store.articles import SummaryPost
 from bot.store.db import Database
 from bot.store.questions import QuestionRecord
-from bot.store.writer import LogWriter
-from bot.timeutil import to_ms
+from bot.util.timeutil import to_ms
 from tests.helpers.rows import row
 
 G = 1

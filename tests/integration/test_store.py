@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.guild_settings import GuildSettingsService, InvalidSetting
+from bot.logbook.writer import LogWriter
+from bot.settings.guild import GuildSettingsService, InvalidSetting
 from bot.store.db import Database, Migration, MigrationError, bundled_migrations
-from bot.store.writer import LogWriter
 from tests.helpers.rows import row
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.app.config import Settings, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.llm.cues import TYPE_TERMS, Cue, fact_spans, has_cue, question_cue, slot_fit
-from bot.llm.text import stem
+from bot.extractive.cues import TYPE_TERMS, Cue, fact_spans, has_cue, question_cue, slot_fit
+from bot.extractive.text import stem
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.articles.model import Article
+from bot.extractive.summarizer import TRANSLATION_NOTE, ExtractiveSummarizer, is_boilerplate, near_duplicate
+from bot.extractive.text import normalize_for_match, split_sentences
 from bot.llm.base import STYLES, Style, Summary
-from bot.llm.extractive import TRANSLATION_NOTE, ExtractiveSummarizer, is_boilerplate, near_duplicate
-from bot.llm.text import normalize_for_match, split_sentences
 
 ARTICLES = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "articles").glob("*.txt"))
 

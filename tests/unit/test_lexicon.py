@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.llm.lexicon import (
+from bot.extractive.lexicon import (
     _RELATED,
     name_runs,
     plain_phrases,
@@ -13,7 +13,7 @@ from bot.llm.lexicon import (
     relations,
     states_relation,
 )
-from bot.llm.text import stem
+from bot.extractive.text import stem
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.articles.model import Article
+from bot.discord_ui.render import answer_embed, clip, summary_embed, summary_text
 from bot.llm.base import Answer, Quote, Summary
-from bot.render import answer_embed, clip, summary_embed, summary_text
 
 LONG = " ".join(f"word{i}" for i in range(3_000))
 

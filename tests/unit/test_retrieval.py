@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.retrieval import Passage, rank_passages, split_passages
+from bot.extractive.retrieval import Passage, rank_passages, split_passages
 
 ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
 

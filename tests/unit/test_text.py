@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.llm.text import (
+from bot.extractive.text import (
     content_tokens,
     find_verbatim,
     normalize_for_match,

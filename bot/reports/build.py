@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-from bot.llm.text import STOPWORDS, content_tokens, trim_at_word, words
-from bot.markdown import escape
+from bot.extractive.text import STOPWORDS, content_tokens, trim_at_word, words
 from bot.store import moderation as mod_store
 from bot.store import reports as store
 from bot.store.db import Database
 from bot.store.moderation import Flag, jump_url
 from bot.store.reports import HOUR_MS, Scope
+from bot.util.markdown import escape
 
 log = logging.getLogger(__name__)
 
@@ -253,8 +253,8 @@ def extractive_digest(texts: list[str], *, quotes: int = 3, topics: int = 5) -> 
 
 
 # The renderers live in their own modules; re-exported here so callers need one import.
-from bot.report_chart import render_chart_png  # noqa: E402
-from bot.report_render import render_json, render_markdown  # noqa: E402
+from bot.reports.chart import render_chart_png  # noqa: E402
+from bot.reports.render import render_json, render_markdown  # noqa: E402
 
 __all__ = ["DIGEST_CHANNELS", "ChannelCount", "ChannelDigest", "DigestFn", "FlagCategory", "OpenReport",
            "Report", "SeriesPoint", "build_report", "extractive_digest", "render_chart_png", "render_json",

@@ -10,16 +10,16 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.app.errors import ArticleError, LLMError
 from bot.articles.model import Article
 from bot.articles.reader import article_url
-from bot.budget import Budget
-from bot.errors import ArticleError, LLMError
 from bot.llm.base import Style, Summarizer, Summary
-from bot.singleflight import SingleFlight
+from bot.settings.budget import Budget
 from bot.store import articles as store
 from bot.store.articles import SummaryKey, SummaryPost
 from bot.store.db import Database
-from bot.timeutil import now_ms
+from bot.summaries.singleflight import SingleFlight
+from bot.util.timeutil import now_ms
 
 log = logging.getLogger(__name__)
 

@@ -21,12 +21,12 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from bot.guild_settings import GuildSettings
-from bot.reports import DigestFn, Report, build_report
+from bot.reports.build import DigestFn, Report, build_report
+from bot.settings.guild import GuildSettings
 from bot.store import moderation as store
 from bot.store.db import Database
 from bot.store.moderation import DigestRun
-from bot.timeutil import from_ms, now_ms, to_ms
+from bot.util.timeutil import from_ms, now_ms, to_ms
 
 __all__ = ["STALE_CLAIM_MS", "DigestRun", "claim", "digest_run", "due_period", "mark_posted", "period_bounds",
            "release", "run_due"]

@@ -8,7 +8,7 @@ from typing import TypeVar
 import discord
 from discord import app_commands
 
-from bot.discord_utils import is_admin, is_moderator
+from bot.discord_ui.replies import is_admin, is_moderator
 
 T = TypeVar("T")
 

@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Collection
 
-from bot.llm.text import STOPWORDS, stem, words
+from bot.extractive.text import STOPWORDS, stem, words
 
 # --- the question, in the article's words ----------------------------------------------------------
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from rank_bm25 import BM25Okapi
 
-from bot.llm.text import content_tokens, split_sentences
+from bot.extractive.text import content_tokens, split_sentences
 
 
 @dataclass(frozen=True, slots=True)

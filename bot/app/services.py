@@ -10,20 +10,20 @@ from functools import partial
 
 from openai import AsyncOpenAI
 
-from bot.answers import AnswerService
+from bot.app.config import Settings
 from bot.articles.fetch import Fetcher, FetchPolicy
 from bot.articles.reader import read_article
-from bot.budget import Budget
-from bot.config import Settings
-from bot.guild_settings import GuildSettingsService
-from bot.llm.extractive import ExtractiveSummarizer
-from bot.llm.extractive_answers import ExtractiveAnswerer
+from bot.extractive.answerer import ExtractiveAnswerer
+from bot.extractive.summarizer import ExtractiveSummarizer
 from bot.llm.openai_provider import LLMAnswerer, LLMSummarizer
-from bot.logbook import LogService
-from bot.modreports import ModReportService
+from bot.logbook.service import LogService
+from bot.logbook.writer import LogWriter
+from bot.questions.service import AnswerService
+from bot.reports.service import ModReportService
+from bot.settings.budget import Budget
+from bot.settings.guild import GuildSettingsService
 from bot.store.db import Database
-from bot.store.writer import LogWriter
-from bot.summaries import HOUR_MS, SummaryService
+from bot.summaries.service import HOUR_MS, SummaryService
 
 log = logging.getLogger(__name__)
 

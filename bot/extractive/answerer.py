@@ -19,12 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.articles.model import Article
+from bot.extractive.cues import TYPE_TERMS, Cue, has_cue, question_cue, slot_fit
+from bot.extractive.lexicon import name_runs, plain_phrases, plain_question, related, relations, states_relation
+from bot.extractive.retrieval import rank_passages, split_passages
+from bot.extractive.summarizer import NAME, is_boilerplate, looks_like_heading, other_language
+from bot.extractive.text import Span, content_tokens, question_terms, split_sentences
 from bot.llm.base import Answer, Quote, Turn
-from bot.llm.cues import TYPE_TERMS, Cue, has_cue, question_cue, slot_fit
-from bot.llm.extractive import NAME, is_boilerplate, looks_like_heading, other_language
-from bot.llm.lexicon import name_runs, plain_phrases, plain_question, related, relations, states_relation
-from bot.llm.text import Span, content_tokens, question_terms, split_sentences
-from bot.retrieval import rank_passages, split_passages
 
 logger = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.guild_settings import GuildSettingsService
 from bot.llm.base import TokenUsage
+from bot.settings.guild import GuildSettingsService
 from bot.store import usage as store
 from bot.store.db import Database
 from bot.store.usage import UsageRow
-from bot.timeutil import now_ms
+from bot.util.timeutil import now_ms
 
 BUDGET_SPENT_NOTE = "Today's AI budget for this server is spent, so I used the built-in summariser and answerer."
 

@@ -12,9 +12,9 @@ from typing import Any
 import discord
 import yarl
 
-from bot.client import PrecisBot
-from bot.config import Settings, SettingsError
-from bot.services import open_services
+from bot.app.client import PrecisBot
+from bot.app.config import Settings, SettingsError
+from bot.app.services import open_services
 
 log = logging.getLogger(__name__)
 

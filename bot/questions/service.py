@@ -7,14 +7,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.app.errors import LLMError
 from bot.articles.model import Article
-from bot.budget import Budget
-from bot.errors import LLMError
 from bot.llm.base import Answer, Answerer, Turn
+from bot.settings.budget import Budget
 from bot.store import questions as store
 from bot.store.db import Database
 from bot.store.questions import QuestionRecord
-from bot.timeutil import now_ms
+from bot.util.timeutil import now_ms
 
 log = logging.getLogger(__name__)
 

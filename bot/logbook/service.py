@@ -9,15 +9,15 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Literal, TextIO
 
-from bot.guild_settings import GuildSettings, GuildSettingsService
-from bot.logrows import Cursor, Delete, Edit, MessageRow, ThreadEvent
+from bot.logbook.rows import Cursor, Delete, Edit, MessageRow, ThreadEvent
+from bot.logbook.writer import LogWriter
+from bot.settings.guild import GuildSettings, GuildSettingsService
 from bot.store import logbook as store
 from bot.store import logquery
 from bot.store.db import Database
 from bot.store.logbook import ForgetResult
 from bot.store.logquery import SearchHit
-from bot.store.writer import LogWriter
-from bot.timeutil import iso, now_ms
+from bot.util.timeutil import iso, now_ms
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ import re
 from collections import Counter
 
 from bot.articles.model import Article
+from bot.extractive.text import Span, content_tokens, normalize_for_match, split_sentences, trim_at_word
 from bot.llm.base import Style, Summary
-from bot.llm.text import Span, content_tokens, normalize_for_match, split_sentences, trim_at_word
 
 logger = logging.getLogger(__name__)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.markdown import escape
-from bot.timeutil import from_ms, iso
+from bot.util.markdown import escape
+from bot.util.timeutil import from_ms, iso
 
-if TYPE_CHECKING:   # bot.reports re-exports this module's functions
-    from bot.reports import Report
+if TYPE_CHECKING:   # bot.reports.build re-exports this module's functions
+    from bot.reports.build import Report
 
 NONE = "None."
 _SPARKS = "▁▂▃▄▅▆▇█"

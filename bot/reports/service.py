@@ -7,17 +7,17 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.app.errors import LLMError
 from bot.articles.model import Article
-from bot.budget import Budget
-from bot.digests import DigestResult, PostFn, run_due
-from bot.errors import LLMError
-from bot.guild_settings import GuildSettingsService
 from bot.llm.base import Summarizer
-from bot.report_chart import render_chart_png
-from bot.report_render import render_json, render_markdown
-from bot.reports import DigestFn, Report, build_report
+from bot.reports.build import DigestFn, Report, build_report
+from bot.reports.chart import render_chart_png
+from bot.reports.render import render_json, render_markdown
+from bot.reports.schedule import DigestResult, PostFn, run_due
+from bot.settings.budget import Budget
+from bot.settings.guild import GuildSettingsService
 from bot.store.db import Database
-from bot.timeutil import now_ms, period_start
+from bot.util.timeutil import now_ms, period_start
 
 log = logging.getLogger(__name__)
 

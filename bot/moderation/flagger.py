@@ -26,13 +26,13 @@ from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from bot.errors import LLMError, LLMRateLimited
-from bot.guild_settings import GuildSettings
+from bot.app.errors import LLMError, LLMRateLimited
 from bot.llm.moderation import ModerationClient
+from bot.settings.guild import GuildSettings
 from bot.store import moderation as store
 from bot.store.db import Database
 from bot.store.moderation import Flag, ScanRow
-from bot.timeutil import ms_to_snowflake, now_ms
+from bot.util.timeutil import ms_to_snowflake, now_ms
 
 __all__ = ["Flag", "Flagger", "FloodWindow", "RateLimiter", "check_content", "compile_rules"]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from bot.store import logbook
 from bot.store.db import Database
 from bot.store.logbook import LogOp
-from bot.timeutil import now_ms
+from bot.util.timeutil import now_ms
 
 log = logging.getLogger(__name__)
 

@@ -11,11 +11,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_utils import NO_PINGS, respond
-from bot.errors import UserFacingError
+from bot.app.errors import UserFacingError
+from bot.discord_ui.replies import NO_PINGS, respond
 
 if TYPE_CHECKING:
-    from bot.services import Services
+    from bot.app.services import Services
 
 log = logging.getLogger(__name__)
 
