@@ -6,10 +6,10 @@ import asyncio
 import logging
 
 import discord
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.app.client import PrecisBot
-from bot.discord_ui.replies import location
+from bot.discord_ui.channels import location
 from bot.logbook.rows import Cursor, Delete, Edit, MessageRow, ThreadEvent, clean_text
 from bot.logbook.service import LogService
 from bot.store import logbook as log_store
@@ -17,6 +17,7 @@ from bot.util.timeutil import now_ms, snowflake_ms, to_ms
 
 log = logging.getLogger(__name__)
 
+RETENTION_EVERY = 24 * 3600.0
 Loggable = discord.TextChannel | discord.Thread | discord.VoiceChannel | discord.StageChannel
 
 
@@ -82,10 +83,10 @@ class Logbook(commands.Cog):
         self._resume_from = await log_store.cursors_by_guild(self.service.db)
         self._unsynced = set(self._resume_from)
         self._gaps = 1
-        self.retention.start()
+        self.retention_job = self.bot.background.periodic("log-retention", self.retention, every=RETENTION_EVERY)
 
     async def cog_unload(self) -> None:
-        self.retention.cancel()
+        await self.retention_job.stop()
 
     # -- live events ---------------------------------------------------------------------------
 
@@ -173,7 +174,7 @@ class Logbook(commands.Cog):
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        self.bot.spawn(self.backfill(), name="log-backfill")
+        self.bot.background.once("log-backfill", self.backfill)
 
     async def backfill(self) -> int:
         """Fetch what was posted since each channel's cursor (and in channels and threads new since the
@@ -237,12 +238,8 @@ class Logbook(commands.Cog):
 
     # -- retention -----------------------------------------------------------------------------
 
-    @tasks.loop(hours=24)
     async def retention(self) -> None:
-        try:
-            await self.service.purge_all()
-        except Exception:
-            log.exception("retention purge failed; it will run again tomorrow")
+        await self.service.purge_all()
 
 
 async def setup(bot: PrecisBot) -> None:

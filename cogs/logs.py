@@ -15,6 +15,7 @@ from bot.app.errors import UserFacingError
 from bot.discord_ui.checks import moderators_only
 from bot.discord_ui.replies import respond
 from bot.store.moderation import jump_url
+from bot.util.text import clip, escape, one_line
 from bot.util.timeutil import period_start
 
 SNIPPET = 160
@@ -31,9 +32,7 @@ def since_ms(since: str | None) -> int | None:
 
 
 def snippet(text: str) -> str:
-    text = " ".join(text.split())
-    text = text if len(text) <= SNIPPET else text[: SNIPPET - 1].rsplit(" ", 1)[0] + "…"
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    return discord.utils.escape_mentions(escape(clip(one_line(text), SNIPPET)))
 
 
 @app_commands.guild_only()

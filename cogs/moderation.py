@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 
@@ -11,13 +10,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.client import PrecisBot
-from bot.discord_ui.render import clip
 from bot.discord_ui.replies import NO_PINGS, respond
 from bot.llm.moderation import ModerationClient
 from bot.moderation import member_reports
 from bot.moderation.flagger import Flagger
 from bot.moderation.member_reports import MAX_REASON_CHARS, ReportOutcome
 from bot.store.moderation import Flag
+from bot.util.text import clip
 from bot.util.timeutil import now_ms
 
 log = logging.getLogger(__name__)
@@ -66,31 +65,16 @@ class Moderation(commands.Cog):
         self.flagger = Flagger(services.db, services.guild_settings.get,
                                moderation=ModerationClient(client) if client is not None else None,
                                on_flags=self.post_flags)
-        self.flag_task: asyncio.Task[None] | None = None
         self.menu = app_commands.ContextMenu(name="Report to moderators", callback=self.report_menu)
         self.menu.guild_only = True
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.menu)
-        self.flag_task = asyncio.create_task(self._flag_forever(), name="flagger")
+        self.flag_job = self.bot.background.periodic("flagger", self.flagger.run, every=FLAG_INTERVAL)
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
-        if self.flag_task is not None:
-            self.flag_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.flag_task
-
-    async def _flag_forever(self) -> None:
-        await self.bot.wait_until_ready()
-        while True:
-            try:
-                await self.flagger.run_forever(FLAG_INTERVAL)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("the flagger stopped; restarting it in a minute")
-                await asyncio.sleep(60)
+        await self.flag_job.stop()
 
     async def mod_channel(self, guild_id: int) -> discord.abc.Messageable | None:
         settings = await self.bot.services.guild_settings.get(guild_id)

@@ -11,8 +11,9 @@ from discord.ext import commands
 from bot.app.client import PrecisBot
 from bot.app.errors import ArticleError, UserFacingError
 from bot.articles.model import Article
+from bot.discord_ui.channels import location
 from bot.discord_ui.render import answer_embed
-from bot.discord_ui.replies import NO_PINGS, location, respond
+from bot.discord_ui.replies import NO_PINGS, respond
 from bot.questions.service import AskContext
 from bot.store import articles as posts
 from bot.util.timeutil import now_ms

@@ -8,17 +8,20 @@ from typing import Literal
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.app.client import PrecisBot
 from bot.discord_ui.checks import moderators_only
-from bot.discord_ui.render import COLOUR, clip
+from bot.discord_ui.render import COLOUR
 from bot.discord_ui.replies import NO_PINGS, respond
-from bot.reports.build import Report
+from bot.reports.model import Report
 from bot.reports.service import RenderedReport
 from bot.settings.guild import GuildSettings
+from bot.util.text import clip
 
 log = logging.getLogger(__name__)
+
+DIGEST_TICK = 300.0   # seconds between checks for due digests
 
 
 def headline_embed(report: Report, title: str) -> discord.Embed:
@@ -52,10 +55,10 @@ class Reports(commands.Cog):
         self.service = bot.services.modreports
 
     async def cog_load(self) -> None:
-        self.digests.start()
+        self.digest_job = self.bot.background.periodic("digests", self.digests, every=DIGEST_TICK)
 
     async def cog_unload(self) -> None:
-        self.digests.cancel()
+        await self.digest_job.stop()
 
     @app_commands.command(name="modreport", description="What happened here lately (moderators only)")
     @app_commands.describe(period="how far back", channel="only this channel", member="only this member")
@@ -75,16 +78,9 @@ class Reports(commands.Cog):
         await respond(interaction, embed=headline_embed(report, f"Moderator report, last {period}{scope}"),
                       files=report_files(rendered, f"report-{period}"), ephemeral=True)
 
-    @tasks.loop(minutes=5)
     async def digests(self) -> None:
-        try:
-            await self.service.run_digests([g.id for g in self.bot.guilds], self._post_digest)
-        except Exception:
-            log.exception("the digest tick failed; the next one retries")
-
-    @digests.before_loop
-    async def _before_digests(self) -> None:
-        await self.bot.wait_until_ready()
+        """One scheduler tick: post the digests that are due (a failed one is retried by a later tick)."""
+        await self.service.run_digests([g.id for g in self.bot.guilds], self._post_digest)
 
     async def _post_digest(self, guild_id: int, settings: GuildSettings, period: str, report: Report) -> int | None:
         channel = self.bot.get_channel(settings.mod_channel_id or 0)

@@ -10,9 +10,10 @@ from discord.ext import commands
 
 from bot.app.client import PrecisBot
 from bot.discord_ui.checks import admins_only
-from bot.discord_ui.render import COLOUR, clip
+from bot.discord_ui.render import COLOUR
 from bot.discord_ui.replies import respond
 from bot.settings.guild import GuildSettings, InvalidSetting
+from bot.util.text import clip
 from bot.util.timeutil import period_start
 
 Channel = discord.TextChannel

@@ -12,11 +12,13 @@ from discord.ext import commands
 from bot.app.client import PrecisBot
 from bot.app.errors import ArticleError, NotAnArticle
 from bot.articles.urls import canonicalize, find_links
-from bot.discord_ui.render import clip, summary_embed, summary_text
-from bot.discord_ui.replies import NO_PINGS, location, respond
+from bot.discord_ui.channels import location
+from bot.discord_ui.render import summary_embed, summary_text
+from bot.discord_ui.replies import NO_PINGS, respond
 from bot.settings.guild import GuildSettings
 from bot.store.articles import SummaryPost
 from bot.summaries.service import SummaryResult
+from bot.util.text import clip
 from bot.util.timeutil import now_ms, to_ms
 
 log = logging.getLogger(__name__)

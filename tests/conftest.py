@@ -1,4 +1,13 @@
-"""Shared pytest set-up: each fake registers its fixtures from its own plugin module."""
+"""Shared pytest set-up: each fake registers its fixtures from its own plugin module; one `db` fixture."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.store.db import Database
 
 pytest_plugins = [
     "tests.fakes.discord_plugin",
@@ -6,3 +15,16 @@ pytest_plugins = [
     "tests.fakes.article_plugin",
     "tests.fakes.bot_plugin",
 ]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "precis.db"
+
+
+@pytest.fixture
+async def db(db_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Database]:
+    """A migrated database in a fresh file; `@pytest.mark.db_options(busy_timeout_ms=50)` tunes it."""
+    marker = request.node.get_closest_marker("db_options")
+    async with Database(db_path, **(marker.kwargs if marker else {})) as database:
+        yield database

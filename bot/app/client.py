@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Coroutine, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.background import Background
 from bot.app.errors import UserFacingError
 from bot.discord_ui.replies import NO_PINGS, respond
 
@@ -95,7 +95,7 @@ class PrecisBot(commands.Bot):
         self.services = services
         self.cog_names = tuple(cogs)
         self.failed_cogs: dict[str, str] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.background = Background(before_start=self.wait_until_ready)
 
     async def setup_hook(self) -> None:
         for name in self.cog_names:
@@ -107,29 +107,14 @@ class PrecisBot(commands.Bot):
                 self.failed_cogs[name] = f"{type(exc).__name__}: {exc}"
                 log.exception("cog %s failed to load; the bot runs without it", name)
 
-    def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
-        """An owned background task: logged if it fails, cancelled and awaited on close."""
-        task = asyncio.create_task(coro, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("background task %s failed", task.get_name(), exc_info=task.exception())
-
     async def close(self) -> None:
-        # Cogs unload first (their cog_unload stops loops and flushes writers), then our tasks.
+        # Cogs unload first (their cog_unload stops their jobs), then whatever background work remains.
         for name in list(self.extensions):
             try:
                 await self.unload_extension(name)
             except Exception:
                 log.exception("unloading %s failed", name)
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.background.close()
         await super().close()
 
     async def on_command_error(self, ctx: commands.Context[Any], error: commands.CommandError) -> None:

@@ -8,9 +8,15 @@ from typing import TypeVar
 import discord
 from discord import app_commands
 
-from bot.discord_ui.replies import is_admin, is_moderator
-
 T = TypeVar("T")
+
+
+def is_moderator(permissions: discord.Permissions) -> bool:
+    return permissions.administrator or permissions.manage_guild or permissions.manage_messages
+
+
+def is_admin(permissions: discord.Permissions) -> bool:
+    return permissions.administrator or permissions.manage_guild
 
 
 def moderators_only() -> Callable[[T], T]:

@@ -8,19 +8,10 @@ import discord
 
 from bot.articles.model import Article
 from bot.llm.base import Answer, Summary
+from bot.util.text import clip
 
 TITLE, DESCRIPTION, FIELD, FOOTER, AUTHOR, TOTAL = 256, 4096, 1024, 2048, 256, 6000
 COLOUR = discord.Colour.from_rgb(46, 125, 166)
-
-
-def clip(text: str, limit: int) -> str:
-    """Cut at a word boundary with a visible marker; never mid-word without one."""
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
 
 
 def provider_label(provider: str, model: str | None) -> str:

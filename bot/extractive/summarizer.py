@@ -7,13 +7,13 @@ bias (news puts the key facts first). The answerer lives in bot/llm/extractive_a
 from __future__ import annotations
 
 import logging
-import math
 import re
-from collections import Counter
 
 from bot.articles.model import Article
-from bot.extractive.text import Span, content_tokens, normalize_for_match, split_sentences, trim_at_word
+from bot.extractive.text import Span, content_tokens, normalize_for_match, split_sentences
+from bot.extractive.tfidf import Vector, tfidf_vectors
 from bot.llm.base import Style, Summary
+from bot.util.text import clip
 
 logger = logging.getLogger(__name__)
 
@@ -77,19 +77,7 @@ def near_duplicate(a: str, b: str) -> bool:
     return small >= 3 and len(ca & cb) / small >= 0.8
 
 
-def _tfidf(sentences: list[list[str]]) -> list[dict[str, float]]:
-    df = Counter(t for toks in sentences for t in set(toks))
-    n = len(sentences)
-    vecs = []
-    for toks in sentences:
-        tf = Counter(toks)
-        vec = {t: c * (math.log((n + 1) / (df[t] + 1)) + 1.0) for t, c in tf.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        vecs.append({t: v / norm for t, v in vec.items()})
-    return vecs
-
-
-def _textrank(vecs: list[dict[str, float]], *, damping: float = 0.85, rounds: int = 50) -> list[float]:
+def _textrank(vecs: list[Vector], *, damping: float = 0.85, rounds: int = 50) -> list[float]:
     """PageRank over the sentence-similarity graph, built sparsely from an inverted index."""
     n = len(vecs)
     postings: dict[str, list[tuple[int, float]]] = {}
@@ -125,14 +113,14 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{1,40}\s+[—–-]{1,2}\s+(?=[A-Z\"�
 
 def _point(text: str) -> str:
     """A sentence as shown in a summary: without a leading dateline, cut at a word if very long."""
-    return trim_at_word(_DATELINE.sub("", text), MAX_POINT_CHARS)
+    return clip(_DATELINE.sub("", text), MAX_POINT_CHARS)
 
 
 def rank_sentences(sentences: list[Span]) -> list[float]:
     """Importance of each sentence: centrality (TextRank) blended with a mild lead bias."""
     if not sentences:
         return []
-    tr = _textrank(_tfidf([content_tokens(s.text) for s in sentences]))
+    tr = _textrank(tfidf_vectors([content_tokens(s.text) for s in sentences]))
     top = max(tr) or 1.0
     scores = []
     for i, (s, r) in enumerate(zip(sentences, tr, strict=True)):
@@ -155,7 +143,7 @@ def _title(article: Article) -> str:
     if article.title and article.title.strip():
         return article.title.strip()
     first = next((ln.strip() for ln in article.text.splitlines() if ln.strip()), "")
-    return trim_at_word(first, 200)
+    return clip(first, 200)
 
 
 class ExtractiveSummarizer:

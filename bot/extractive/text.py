@@ -224,17 +224,6 @@ def find_verbatim(haystack: str, needle: str, *, ignore_case: bool = False) -> t
     return index[pos], index[pos + len(ndl) - 1] + 1
 
 
-def trim_at_word(text: str, limit: int, marker: str = "…") -> str:
-    """`text` cut to at most `limit` characters at a word boundary, with `marker` when cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: max(0, limit - len(marker))]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:-–—") + marker
-
-
 # --- tokens for retrieval and scoring ---------------------------------------------------------
 
 STOPWORDS = _wordset("""

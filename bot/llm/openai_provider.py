@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from bot.app.errors import LLMError
 from bot.articles.model import Article
 from bot.extractive.retrieval import Passage, rank_passages, split_passages
-from bot.extractive.text import content_tokens, find_verbatim, split_sentences, trim_at_word
+from bot.extractive.text import content_tokens, find_verbatim, split_sentences
 from bot.llm import prompts
 from bot.llm.base import STYLES, Answer, Quote, Style, Summary, TokenUsage, Turn
 from bot.llm.chat import UNREADABLE, ChatClient
@@ -25,6 +25,7 @@ from bot.llm.moderation import ModerationClient
 from bot.llm.prompts import Message, estimate_prompt_tokens
 from bot.llm.sanitize import clean_line, looks_like_injection, strip_citation_markers
 from bot.llm.tokens import count_tokens, truncate_to_tokens
+from bot.util.text import clip
 
 __all__ = ["LLMAnswerer", "LLMSummarizer", "ModerationClient", "chunk_text"]
 
@@ -226,8 +227,8 @@ class LLMAnswerer:
         if not ranked:
             return self._abstain(usage, confidence=0.3)
         chosen = [passage for passage, _ in ranked]
-        turns = [(trim_at_word(q, 300), trim_at_word(a, 600)) for q, a in recent]
-        messages = prompts.answer_messages([p.text for p in chosen], trim_at_word(question.strip(), 1000),
+        turns = [(clip(q, 300), clip(a, 600)) for q, a in recent]
+        messages = prompts.answer_messages([p.text for p in chosen], clip(question.strip(), 1000),
                                            history=turns, language=language, title=article.title)
         data, spent = await self._chat.complete_json(
             messages, schema_name=prompts.ANSWER_SCHEMA_NAME, schema=prompts.ANSWER_SCHEMA,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.extractive.text import trim_at_word
+from bot.util.text import clip
 
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>")
 _MASS_MENTION = re.compile(r"@(everyone|here)\b", re.IGNORECASE)
@@ -33,7 +33,7 @@ def clean_line(text: str, limit: int, *, bullet: bool = False) -> str:
     text = " ".join(strip_mentions(text).split())
     if bullet:
         text = _BULLET.sub("", text)
-    return trim_at_word(text.strip(), limit)
+    return clip(text.strip(), limit)
 
 
 def strip_citation_markers(text: str) -> str:

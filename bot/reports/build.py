@@ -1,29 +1,26 @@
 """Moderator reports: what happened in a guild (or one channel, or one member) over a period.
 
 `build_report` gathers every figure with a handful of aggregate queries (bot/store/reports.py) and a
-short digest of the busiest channels; bot/report_render.py turns it into markdown or JSON and
-bot/report_chart.py into a PNG chart. Texts of opted-out, forgotten or purged members are never read:
-the digest only sees kept content (content_state 0) of members who have not opted out.
+short digest of the busiest channels (bot/reports/digest.py, or an LLM); bot/reports/render.py turns it
+into markdown or JSON and bot/reports/chart.py into a PNG chart. Texts of opted-out, forgotten or purged
+members are never read: the digest only sees kept content (content_state 0) of members who have not opted out.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import re
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-from bot.extractive.text import STOPWORDS, content_tokens, trim_at_word, words
+from bot.reports.digest import extractive_digest
+from bot.reports.model import ChannelCount, ChannelDigest, FlagCategory, OpenReport, Report, SeriesPoint
 from bot.store import moderation as mod_store
 from bot.store import reports as store
 from bot.store.db import Database
 from bot.store.moderation import Flag, jump_url
 from bot.store.reports import HOUR_MS, Scope
-from bot.util.markdown import escape
 
 log = logging.getLogger(__name__)
 
@@ -36,78 +33,6 @@ FLAG_EXAMPLES = 5                  # jump links per flag category
 TOP_DOMAINS = 5
 
 DigestFn = Callable[[int, list[str]], Awaitable[str]]
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelCount:
-    channel_id: int
-    messages: int
-
-
-@dataclass(frozen=True, slots=True)
-class FlagCategory:
-    category: str
-    count: int
-    examples: tuple[Flag, ...]        # highest score first, with jump links
-
-
-@dataclass(frozen=True, slots=True)
-class OpenReport:
-    report_id: int
-    channel_id: int
-    message_id: int
-    author_id: int
-    reporters: int
-    created_at: int
-    jump_url: str
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesPoint:
-    start_ms: int
-    messages: int
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelDigest:
-    channel_id: int
-    messages: int
-    text: str                         # empty when the channel had no readable messages
-
-
-@dataclass(slots=True)
-class Report:
-    guild_id: int
-    since_ms: int
-    until_ms: int
-    channel_id: int | None = None
-    member_id: int | None = None
-    messages: int = 0
-    active_members: int = 0
-    new_participants: int = 0
-    busiest_channels: list[ChannelCount] = field(default_factory=list)
-    hours: list[int] = field(default_factory=lambda: [0] * 24)      # messages per UTC hour of day
-    edits: int = 0
-    deletes: int = 0
-    links_shared: int = 0
-    top_domains: list[tuple[str, int]] = field(default_factory=list)
-    summaries: int = 0
-    questions: int = 0
-    answered: int = 0
-    flags: list[FlagCategory] = field(default_factory=list)
-    open_reports: list[OpenReport] = field(default_factory=list)
-    series_unit: Literal["hour", "day"] = "day"
-    series: list[SeriesPoint] = field(default_factory=list)
-    digests: list[ChannelDigest] = field(default_factory=list)
-
-    @property
-    def unanswered(self) -> int:
-        """Questions the article didn't answer ("doesn't say")."""
-        return self.questions - self.answered
-
-    @property
-    def flags_total(self) -> int:
-        return sum(c.count for c in self.flags)
 
 
 async def build_report(db: Database, guild_id: int, *, since_ms: int, until_ms: int,
@@ -192,70 +117,3 @@ def _top_domains(urls: list[tuple[str, int]]) -> list[tuple[str, int]]:
         if host:
             counts[host.removeprefix("www.")] += n
     return sorted(counts.items(), key=lambda hn: (-hn[1], hn[0]))[:TOP_DOMAINS]
-
-
-# -- the extractive digest ---------------------------------------------------------------------------
-
-_NOISE = re.compile(r"https?://\S+|<[@#:!&a-zA-Z0-9_]+>")   # links, mentions and custom emoji are not topics
-_MIN_TOKENS = 3
-QUOTE_CHARS = 140
-
-
-def _quote(text: str) -> str:
-    return "“" + escape(trim_at_word(" ".join(text.split()), QUOTE_CHARS)) + "”"
-
-
-def extractive_digest(texts: list[str], *, quotes: int = 3, topics: int = 5) -> str:
-    """Key topics and the most central messages, quoted briefly; deterministic, needs no LLM.
-
-    Centrality is the summed TF-IDF cosine similarity of a message to all the others: messages that
-    share the conversation's vocabulary represent it best. Near-duplicates are quoted once."""
-    docs = [content_tokens(t) for t in texts]
-    n = len(docs)
-    if n == 0:
-        return ""
-    df: Counter[str] = Counter()
-    for doc in docs:
-        df.update(set(doc))
-    idf = {term: math.log((n + 1) / (count + 1)) + 1.0 for term, count in df.items()}
-    vectors: list[dict[str, float]] = []
-    for doc in docs:
-        tf = Counter(doc)
-        vec = {t: c * idf[t] for t, c in tf.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        vectors.append({t: v / norm for t, v in vec.items()})
-
-    def cos(a: dict[str, float], b: dict[str, float]) -> float:
-        if len(a) > len(b):
-            a, b = b, a
-        return sum(v * b.get(t, 0.0) for t, v in a.items())
-
-    candidates = [i for i in range(n) if len(set(docs[i])) >= _MIN_TOKENS]
-    centrality = {i: sum(cos(vectors[i], vectors[j]) for j in candidates if j != i) for i in candidates}
-    chosen: list[int] = []
-    for i in sorted(candidates, key=lambda k: (-round(centrality[k], 9), k)):
-        if all(cos(vectors[i], vectors[j]) < 0.8 for j in chosen):
-            chosen.append(i)
-        if len(chosen) == quotes:
-            break
-
-    word_df: Counter[str] = Counter()
-    for text in texts:
-        word_df.update({w for w in words(_NOISE.sub(" ", text))
-                        if len(w) >= 3 and not w[0].isdigit() and w not in STOPWORDS})
-    key = [w for w, c in sorted(word_df.items(), key=lambda wc: (-wc[1], wc[0])) if c >= 2][:topics]
-    parts = []
-    if key:
-        parts.append("Topics: " + ", ".join(escape(w) for w in key) + ".")
-    if chosen:
-        parts.append(" · ".join(_quote(texts[i]) for i in sorted(chosen)))
-    return " ".join(parts) if parts else _quote(texts[-1])
-
-
-# The renderers live in their own modules; re-exported here so callers need one import.
-from bot.reports.chart import render_chart_png  # noqa: E402
-from bot.reports.render import render_json, render_markdown  # noqa: E402
-
-__all__ = ["DIGEST_CHANNELS", "ChannelCount", "ChannelDigest", "DigestFn", "FlagCategory", "OpenReport",
-           "Report", "SeriesPoint", "build_report", "extractive_digest", "render_chart_png", "render_json",
-           "render_markdown"]

@@ -10,12 +10,9 @@ from __future__ import annotations
 import asyncio
 import io
 import threading
-from typing import TYPE_CHECKING
 
+from bot.reports.model import Report
 from bot.util.timeutil import from_ms
-
-if TYPE_CHECKING:
-    from bot.reports.build import Report
 
 WIDTH_IN, HEIGHT_IN, DPI = 10.0, 6.5, 100      # 1000 x 650 pixels
 _lock = threading.Lock()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.util.markdown import escape
+from bot.reports.model import Report
+from bot.util.text import escape
 from bot.util.timeutil import from_ms, iso
-
-if TYPE_CHECKING:   # bot.reports.build re-exports this module's functions
-    from bot.reports.build import Report
 
 NONE = "None."
 _SPARKS = "▁▂▃▄▅▆▇█"

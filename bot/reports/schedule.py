@@ -21,7 +21,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from bot.reports.build import DigestFn, Report, build_report
+from bot.reports.build import DigestFn, build_report
+from bot.reports.model import Report
 from bot.settings.guild import GuildSettings
 from bot.store import moderation as store
 from bot.store.db import Database

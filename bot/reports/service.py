@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from bot.app.errors import LLMError
 from bot.articles.model import Article
 from bot.llm.base import Summarizer
-from bot.reports.build import DigestFn, Report, build_report
+from bot.reports.build import DigestFn, build_report
 from bot.reports.chart import render_chart_png
+from bot.reports.model import Report
 from bot.reports.render import render_json, render_markdown
 from bot.reports.schedule import DigestResult, PostFn, run_due
 from bot.settings.budget import Budget

@@ -7,8 +7,8 @@ from typing import Any
 
 from bot.playground.fake_discord import FakeDiscord
 from bot.store import logbook as log_store
-from tests.e2e.test_logbook import log_rows, logged, settle
 from tests.fakes.bot_plugin import BotHarness
+from tests.helpers.log import log_rows, logged
 from tests.helpers.wait import until
 
 
@@ -36,7 +36,7 @@ async def test_messages_posted_while_the_gateway_was_down_are_logged_after_recon
         await fake.post(general, alice, "before the storm")
         thread = int((await fake.create_thread(general, "storm watch", owner_id=alice))["id"])
         await fake.post(thread, bob, "watching the barometer")
-        await settle(h, fake)
+        await h.settle()
 
         gate = hold_identify(h)
         await fake.disconnect_gateway()
@@ -71,7 +71,7 @@ async def test_messages_posted_while_the_bot_was_stopped_are_logged_on_start(lau
         thread = int((await fake.create_thread(general, "ferry repairs", owner_id=alice))["id"])
         await fake.post(thread, bob, "the hull needs paint")
         await fake.post(news, bob, "news before the restart")
-        await settle(h, fake)
+        await h.settle()
 
     # The bot is stopped: Discord keeps everything, nobody is listening.
     down = [await fake.post(general, alice, f"while the bot was down {i}") for i in range(250)]
@@ -98,10 +98,10 @@ async def test_messages_posted_while_the_bot_was_stopped_are_logged_on_start(lau
 
     history_reads = len(fake.requests_to("GET", r"/channels/\d+/messages$"))
     async with launch_bot() as h:   # nothing new: only #general, whose newest message is the bot's, is read
-        await settle(h, fake)
+        await h.settle()
         reads = fake.requests_to("GET", r"/channels/\d+/messages$")[history_reads:]
         assert [r.path for r in reads] == [f"/channels/{general}/messages"]
-        assert len(await log_rows(h)) == len(humans) + 1   # and the marker
+        assert len(await log_rows(h)) == len(humans)
 
 
 async def test_a_gap_that_opens_during_a_backfill_is_filled_too(launch_bot: Any, fake_discord: FakeDiscord) -> None:
@@ -110,7 +110,7 @@ async def test_a_gap_that_opens_during_a_backfill_is_filled_too(launch_bot: Any,
     async with launch_bot() as h:
         await fake.post(general, alice, "general before")
         await fake.post(news, alice, "news before")
-        await settle(h, fake)
+        await h.settle()
 
         gate = hold_identify(h)
         await fake.disconnect_gateway()
@@ -128,4 +128,4 @@ async def test_a_gap_that_opens_during_a_backfill_is_filled_too(launch_bot: Any,
 
         for message in [*first_gap, *second_gap]:
             await logged(h, message["id"], timeout=10)
-        assert len(await log_rows(h)) == 2 + len(first_gap) + len(second_gap) + 1
+        assert len(await log_rows(h)) == 2 + len(first_gap) + len(second_gap)

@@ -17,10 +17,9 @@ from typing import Any
 import discord
 
 from bot.playground.fake_discord import FakeDiscord
-from tests.e2e.test_logbook import log_rows, settle
+from tests.helpers.log import log_rows
+from tests.helpers.paths import ROOT
 from tests.helpers.wait import until
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def committed(database: Path, sql: str = "SELECT id, content FROM messages") -> dict[int, Any]:
@@ -66,7 +65,7 @@ async def test_graceful_stop_during_a_burst_commits_everything_received(launch_b
     assert set(received) <= set(stored), "a message the bot had received was not committed at shutdown"
 
     async with launch_bot() as h:   # and the rest comes from history on the next start
-        await settle(h, fake)
+        await h.settle()
         rows = await log_rows(h, "content LIKE 'burst message %'")
         assert [(r["id"], r["content"]) for r in rows] == [(int(p["id"]), p["content"]) for p in posted]
 

@@ -1,50 +1,16 @@
 """The conversation log end to end: the real bot against the loopback Discord, events in, SQLite rows out.
 
-Every check reads the rows the bot committed (after `flush_log`), never the bot's internals. The helpers
-here are shared by the other `test_log_*.py` modules.
+Every check reads the rows the bot committed (after `flush_log`), never the bot's internals.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from typing import Any
 
 from bot.playground.fake_discord import FakeDiscord
-from tests.fakes.bot_plugin import BotHarness
-
-Row = dict[str, Any]
-
-
-async def log_rows(h: BotHarness, where: str = "1", *params: object, table: str = "messages") -> list[Row]:
-    """Rows committed so far (everything the bot queued is flushed first)."""
-    await h.flush_log()
-    rows = await h.services.db.fetchall(f"SELECT * FROM {table} WHERE {where} ORDER BY id", params)
-    return [dict(r) for r in rows]
-
-
-async def logged(h: BotHarness, message_id: int | str, check: Callable[[Row], bool] = lambda r: True,
-                 *, timeout: float = 5.0) -> Row:
-    """The log row of a message once it exists and passes `check` (events reach the bot asynchronously)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    last: Row | None = None
-    while True:
-        found = await log_rows(h, "id = ?", int(message_id))
-        last = found[0] if found else None
-        if last is not None and check(last):
-            return last
-        if loop.time() > deadline:
-            raise TimeoutError(f"message {message_id} not logged as expected; last row: {last}")
-        await asyncio.sleep(0.02)
-
-
-async def settle(h: BotHarness, fake: FakeDiscord) -> None:
-    """Everything dispatched so far has been handled: the gateway delivers in order, so once a marker
-    message posted now is in the log, the events before it were seen (and their rows flushed)."""
-    marker = await fake.post(fake.channel("general"), fake.user("bob"), "settling marker")
-    await logged(h, marker["id"])
+from tests.helpers.log import Row, log_rows, logged
 
 
 def ids(rows: list[Row]) -> list[int]:
@@ -113,7 +79,7 @@ async def test_edits_and_deletes_of_messages_the_bot_never_cached(launch_bot: An
     before = await fake.post(general, alice, "posted before the bot joined", dispatch=False)
     async with launch_bot() as h:
         kept = [await fake.post(general, alice, f"logged in the first run {i}") for i in range(3)]
-        await settle(h, fake)
+        await h.settle()
         quiet = await fake.post(general, alice, "stored while the bot was not told", dispatch=False)
         await fake.edit(general, int(before["id"]), "posted before the bot joined, then fixed")
         await fake.edit(general, int(quiet["id"]), "stored quietly, then fixed")
@@ -160,7 +126,7 @@ async def test_threads_are_logged_with_their_messages(launch_bot: Any, fake_disc
 
         await fake.archive_thread(thread)
         await fake.delete_thread(from_message)
-        await settle(h, fake)
+        await h.settle()
         threads = {t["id"]: t for t in await log_rows(h, table="threads")}
         assert threads[thread]["name"] == "ferry timetable" and threads[thread]["owner_id"] == alice
         assert threads[thread]["parent_id"] == general and threads[thread]["archived_at"] is not None
@@ -183,7 +149,7 @@ async def test_attachments_system_messages_webhooks_and_bots(launch_bot: Any, fa
         sticker = await fake.post(general, alice, stickers=["wave"])
         from_bot = await fake.post(general, helper_bot, "beep: tide is high")
         from_hook = await fake.post(general, hook, "feed: new ferry schedule", webhook_id=hook)
-        await settle(h, fake)
+        await h.settle()
 
         row = await logged(h, photo["id"])
         assert row["content"] == ""
@@ -193,7 +159,7 @@ async def test_attachments_system_messages_webhooks_and_bots(launch_bot: Any, fa
         assert json.loads((await logged(h, sticker["id"]))["stickers"]) == ["wave"]
         assert await log_rows(h, "id IN (?, ?)", int(from_bot["id"]), int(from_hook["id"])) == []
         await fake.edit(general, int(from_bot["id"]), "beep: tide is low")
-        await settle(h, fake)
+        await h.settle()
         assert await log_rows(h, "id = ?", int(from_bot["id"])) == []   # nor do their edits sneak in
 
         await h.services.guild_settings.update(fake.guild_id, None, log_bots=True)
@@ -215,7 +181,7 @@ async def test_excluded_channels_disabled_logging_and_dms_are_not_logged(launch_
         in_thread = await fake.post(thread, alice, "also not for the log")
         dm = await fake.post(fake.dm_channel(alice), alice, "a private word", check_permissions=False)
         await fake.edit(news, int(hidden["id"]), "still not for the log")
-        await settle(h, fake)
+        await h.settle()
         assert await log_rows(h, "id IN (?, ?, ?)", int(hidden["id"]), int(in_thread["id"]), int(dm["id"])) == []
         assert await log_rows(h, "channel_id = ?", news) == []
         assert await log_rows(h, "id = ?", thread, table="threads") == []
@@ -223,7 +189,7 @@ async def test_excluded_channels_disabled_logging_and_dms_are_not_logged(launch_
         await h.services.guild_settings.update(fake.guild_id, None, log_enabled=False)
         off = await fake.post(general, alice, "logging is switched off")
         await h.services.guild_settings.update(fake.guild_id, None, log_enabled=True)
-        await settle(h, fake)
+        await h.settle()
         assert await log_rows(h, "id = ?", int(off["id"])) == []
 
 

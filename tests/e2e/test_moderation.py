@@ -3,7 +3,6 @@ the fake moderations endpoint (with its 429), /modreport, and scheduled digests 
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import io
 from typing import Any, cast
@@ -15,16 +14,16 @@ from cogs.moderation import NOT_SET_UP, THANKS, Moderation
 from cogs.reports import Reports
 from tests.fakes.bot_plugin import BotHarness
 from tests.fakes.fake_openai import FakeOpenAI, rate_limited
+from tests.helpers.wait import until
 
 MOD_PATH = "/v1/moderations"
 
 
-def moderation_cog(h: BotHarness) -> Moderation:
+async def moderation_cog(h: BotHarness) -> Moderation:
     # discord.py re-imports an extension on every load, so compare by name, not class identity
     cog = cast(Moderation, h.bot.get_cog("Moderation"))
     assert type(cog).__name__ == "Moderation"
-    if cog.flag_task is not None:
-        cog.flag_task.cancel()        # the test drives the flagger itself, deterministically
+    await cog.flag_job.stop()         # the test drives the flagger itself, deterministically
     cog.flagger.settle_ms = 0         # no waiting for late commits: the test flushes the log first
     return cog
 
@@ -90,7 +89,7 @@ async def test_flags_from_local_rules_are_stored_and_listed_for_moderators(
         launch_bot: Any, fake_discord: FakeDiscord) -> None:
     general, mod_log = fake_discord.channel("general"), fake_discord.channel("mod-log")
     async with launch_bot() as h:
-        cog = moderation_cog(h)
+        cog = await moderation_cog(h)
         await h.services.guild_settings.update(fake_discord.guild_id, None, mod_channel_id=mod_log,
                                                 mod_rules=["pineapple", "/free\\s+nitro/"])
         alice = fake_discord.user("alice")
@@ -114,7 +113,7 @@ async def test_flags_from_the_moderation_endpoint_survive_its_429(launch_bot: An
                                                                    fake_openai: FakeOpenAI) -> None:
     general = fake_discord.channel("general")
     async with launch_bot(openai_base_url=fake_openai.base_url, openai_api_key="k") as h:
-        cog = moderation_cog(h)
+        cog = await moderation_cog(h)
         await fake_discord.post(general, fake_discord.user("alice"), "I will kill you")
         await fake_discord.post(general, fake_discord.user("bob"), "nice weather")
         await h.settle()
@@ -123,7 +122,7 @@ async def test_flags_from_the_moderation_endpoint_survive_its_429(launch_bot: An
         await cog.flagger.run_once()
         assert await h.services.db.fetchall("SELECT * FROM flags") == []     # nothing skipped, nothing flagged yet
         assert cog.flagger.paused_for > 0
-        await asyncio.sleep(cog.flagger.paused_for + 0.01)
+        await until(lambda: cog.flagger.paused_for == 0, what="the pause to end")
         await cog.flagger.run_once()
         flags = await h.services.db.fetchall("SELECT category, provider, author_id FROM flags")
         assert {(f["category"], f["provider"]) for f in flags} >= {("violence", "openai")}
@@ -165,12 +164,12 @@ async def test_scheduled_digest_posts_exactly_once_even_across_restarts(
         await h.services.guild_settings.update(fake_discord.guild_id, None, mod_channel_id=mod_log, digest="daily",
                                                 digest_hour=hour)
         cog = cast(Reports, h.bot.get_cog("Reports"))
-        await cog.digests.coro(cog)       # a scheduler tick
-        await cog.digests.coro(cog)       # and another: already posted
+        await cog.digests()       # a scheduler tick
+        await cog.digests()       # and another: already posted
         digest = await fake_discord.wait_for_message(channel_id=mod_log, author_id=fake_discord.bot_id)
         assert digest["embeds"][0]["title"].startswith("Daily digest ")
     async with launch_bot() as h2:         # a restart on the same database
         cog = cast(Reports, h2.bot.get_cog("Reports"))
-        await cog.digests.coro(cog)
+        await cog.digests()
     posts = [m for m in fake_discord.messages(mod_log) if m["author"]["id"] == str(fake_discord.bot_id)]
     assert len(posts) == 1

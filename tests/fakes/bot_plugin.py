@@ -48,6 +48,7 @@ class BotHarness:
         while pending := [t for t in asyncio.all_tasks()
                           if t.get_name().startswith("discord.py: ") and not t.done()]:
             await asyncio.wait(pending, timeout=timeout)
+        await asyncio.wait_for(self.bot.background.idle(), timeout)   # e.g. a backfill the events started
         await self.flush_log()
 
 

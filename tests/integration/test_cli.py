@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from tests.fakes.article_server import ArticleServer
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "tests" / "fixtures" / "pages" / "ledger-council-budget.html"
 
 

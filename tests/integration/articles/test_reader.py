@@ -12,8 +12,7 @@ from bot.articles import fetch as F
 from bot.articles.fetch import Fetcher
 from bot.articles.reader import read_article, read_bytes, read_file
 from tests.fakes.article_server import PAGES_DIR, ArticleServer, make_pdf
-
-DEMO_PAGE = Path(__file__).resolve().parents[2] / "bot" / "playground" / "articles" / "harbor-solar.html"
+from tests.helpers.paths import DEMO_PAGE
 
 
 async def test_reads_an_article(fetcher: Fetcher, article_server: ArticleServer) -> None:

@@ -4,10 +4,7 @@ resolving and reopening, opted-out snapshots, and concurrent reports from two co
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.moderation.member_reports import (
     REPORT_WINDOW_MS,
@@ -24,12 +21,6 @@ from bot.store.db import Database
 
 GUILD, CHANNEL, AUTHOR = 1, 10, 500
 T = 1_790_000_000_000
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    async with Database(tmp_path / "reports.db") as database:
-        yield database
 
 
 async def report(db: Database, message_id: int, reporter: int, *, now: int = T, reason: str | None = "spam",
@@ -108,8 +99,8 @@ async def test_snapshot_of_an_opted_out_author_is_not_kept(db: Database) -> None
     assert plain.report is not None and plain.report.content == "kept"
 
 
-async def test_two_processes_reporting_at_once_make_one_report(db: Database, tmp_path: Path) -> None:
-    async with Database(tmp_path / "reports.db") as other:
+async def test_two_processes_reporting_at_once_make_one_report(db: Database, db_path: Path) -> None:
+    async with Database(db_path) as other:
         outcomes = await asyncio.gather(
             *(report(conn, 4000, reporter=r, now=T + r) for r, conn in enumerate([db, other, db, other], 1)))
     kinds = sorted(o.kind for o in outcomes)

@@ -4,14 +4,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from bot.logbook.writer import LogWriter
-from bot.reports.build import Report
+from bot.reports.model import Report
 from bot.reports.schedule import (
     STALE_CLAIM_MS,
     claim,
@@ -38,17 +35,6 @@ DAILY = GuildSettings.model_validate({"digest": "daily", "digest_hour": 9, "mod_
 WEEKLY = GuildSettings.model_validate({"digest": "weekly", "digest_hour": 9, "mod_channel_id": 77})
 
 
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "digests.db"
-
-
-@pytest.fixture
-async def db(path: Path) -> AsyncIterator[Database]:
-    async with Database(path) as database:
-        yield database
-
-
 def test_daily_period_is_due_from_the_hour_until_midnight() -> None:
     assert due_period(DAILY, utc(2026, 11, 28, 8, 59)) is None
     assert due_period(DAILY, utc(2026, 11, 28, 9, 0)) == "2026-11-28"
@@ -67,13 +53,13 @@ def test_weekly_period_is_due_from_monday_at_the_hour() -> None:
     assert period_bounds("2026-W48", 9) == (utc(2026, 11, 16, 9), utc(2026, 11, 23, 9))
 
 
-async def test_a_period_is_claimed_once_across_processes_and_restarts(db: Database, path: Path) -> None:
+async def test_a_period_is_claimed_once_across_processes_and_restarts(db: Database, db_path: Path) -> None:
     now = utc(2026, 11, 28, 9, 5)
-    async with Database(path) as other:
+    async with Database(db_path) as other:
         wins = await asyncio.gather(*(claim(conn, G, "2026-11-28", now=now) for conn in [db, other] * 4))
     assert sorted(wins) == [False] * 7 + [True]
 
-    async with Database(path) as restarted:                               # a new process, same file
+    async with Database(db_path) as restarted:                               # a new process, same file
         assert not await claim(restarted, G, "2026-11-28", now=now + 60_000)
         assert await claim(restarted, G, "2026-11-29", now=now + 60_000)   # another period
         assert await claim(restarted, 2, "2026-11-28", now=now + 60_000)   # another guild
@@ -94,7 +80,7 @@ async def test_an_unposted_claim_is_retried_once_stale_and_a_posted_one_never(db
     assert await claim(db, G, "2026-11-29", now=now + 1)
 
 
-async def test_run_due_posts_each_digest_once(db: Database, path: Path) -> None:
+async def test_run_due_posts_each_digest_once(db: Database, db_path: Path) -> None:
     writer = LogWriter(db, max_delay=0.01)
     writer.start()
     for i in range(5):
@@ -119,7 +105,7 @@ async def test_run_due_posts_each_digest_once(db: Database, path: Path) -> None:
     assert (report.since_ms, report.until_ms) == (utc(2026, 11, 27, 9), utc(2026, 11, 28, 9))
     assert report.messages == 5
 
-    async with Database(path) as restarted:
+    async with Database(db_path) as restarted:
         again = await run_due(restarted, [G], GuildSettingsService(restarted).get, post, now=now + 3_600_000)
     assert again == [] and len(posted) == 1
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -17,16 +15,11 @@ from bot.logbook.rows import Delete, Edit
 from bot.logbook.writer import LogWriter
 from bot.moderation.flagger import Flagger
 from bot.moderation.member_reports import report_message, resolve_report
-from bot.reports.build import (
-    ChannelCount,
-    Report,
-    build_report,
-    extractive_digest,
-    render_chart_png,
-    render_json,
-    render_markdown,
-)
-from bot.reports.render import SECTIONS
+from bot.reports.build import build_report
+from bot.reports.chart import render_chart_png
+from bot.reports.digest import extractive_digest
+from bot.reports.model import ChannelCount, Report
+from bot.reports.render import SECTIONS, render_json, render_markdown
 from bot.settings.guild import GuildSettingsService
 from bot.store import articles, logbook
 from bot.store import questions as qstore
@@ -67,12 +60,6 @@ MESSAGES = [
 
 def mid(i: int) -> int:
     return row(i, at=MESSAGES[i][3]).id
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    async with Database(tmp_path / "reports.db") as database:
-        yield database
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.app.config import Settings, SettingsError, load_settings
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.paths import ROOT
 
 
 def test_every_setting_is_documented_in_env_example() -> None:

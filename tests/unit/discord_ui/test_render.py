@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from bot.articles.model import Article
-from bot.discord_ui.render import answer_embed, clip, summary_embed, summary_text
+from bot.discord_ui.render import answer_embed, summary_embed, summary_text
 from bot.llm.base import Answer, Quote, Summary
 
 LONG = " ".join(f"word{i}" for i in range(3_000))
-
-
-def test_clip_cuts_at_a_word_with_a_marker() -> None:
-    assert clip("short text", 50) == "short text"
-    cut = clip("alpha beta gamma delta", 15)
-    assert cut == "alpha beta…" and len(cut) <= 15
 
 
 def test_summary_embed_respects_every_limit() -> None:

@@ -10,8 +10,9 @@ from bot.articles.model import Article
 from bot.extractive.summarizer import TRANSLATION_NOTE, ExtractiveSummarizer, is_boilerplate, near_duplicate
 from bot.extractive.text import normalize_for_match, split_sentences
 from bot.llm.base import STYLES, Style, Summary
+from tests.helpers.paths import FIXTURES
 
-ARTICLES = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "articles").glob("*.txt"))
+ARTICLES = sorted((FIXTURES / "articles").glob("*.txt"))
 
 
 def load(path: Path, title: str | None = None) -> Article:

@@ -19,8 +19,8 @@ from bot.articles.language import choose_language, guess_language
 from bot.articles.pdf import MSG_NO_TEXT as PDF_NO_TEXT
 from bot.articles.pdf import MSG_UNREADABLE
 from tests.fakes.article_server import PAGES_DIR, make_pdf
+from tests.helpers.paths import DEMO_PAGE
 
-DEMO_PAGE = Path(__file__).resolve().parents[2] / "bot" / "playground" / "articles" / "harbor-solar.html"
 REGRESSION = sorted(p for p in PAGES_DIR.glob("*.html") if p.with_suffix(".txt").exists())
 CASES = [(p, p.with_suffix(".txt")) for p in REGRESSION] + [(DEMO_PAGE, PAGES_DIR / "demo-harbor-solar.txt")]
 URL = "https://news.example/2025/story"

@@ -9,7 +9,6 @@ import io
 import json
 import sqlite3
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -22,11 +21,7 @@ from bot.store import logbook as store
 from bot.store.db import Database
 from tests.helpers.rows import BASE_MS, row
 
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    async with Database(tmp_path / "log.db", busy_timeout_ms=50) as database:
-        yield database
+pytestmark = pytest.mark.db_options(busy_timeout_ms=50)   # lock tests must not wait long
 
 
 @pytest.fixture

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
 
 from bot.extractive.retrieval import Passage, rank_passages, split_passages
+from tests.helpers.paths import FIXTURES
 
-ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
+ARTICLES = FIXTURES / "articles"
 
 
 def article(name: str) -> str:

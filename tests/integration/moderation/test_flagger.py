@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +17,8 @@ from bot.moderation.flagger import (
     Flagger,
     FlagListener,
     RateLimiter,
-    check_content,
 )
+from bot.moderation.rules import check_content
 from bot.settings.guild import GuildSettingsService
 from bot.store import moderation as store
 from bot.store.db import Database
@@ -31,12 +30,6 @@ from tests.helpers.rows import BASE_MS, row
 GUILD, OTHER_GUILD = 1, 2
 CLOCK = BASE_MS + 3_600_000  # an hour after the first test message
 LOOKBACK = 2 * 3_600_000  # a fresh flagger starts before every test message
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    async with Database(tmp_path / "mod.db") as database:
-        yield database
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -23,9 +22,8 @@ from bot.articles.model import Article
 from bot.articles.reader import read_file
 from bot.extractive.answerer import ABSTAIN_THRESHOLD, NOT_IN_ARTICLE, ExtractiveAnswerer
 from bot.llm.base import Answer
+from tests.helpers.paths import FIXTURES, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures"
 FLOOR_ANSWERABLE = 0.79
 FLOOR_ABSTAIN = 0.80
 FLOOR_OVERALL = 0.80

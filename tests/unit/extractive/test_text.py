@@ -1,4 +1,4 @@
-"""Sentence splitting, matching normalisation, verbatim search and tokens (bot/llm/text.py)."""
+"""Sentence splitting, matching normalisation, verbatim search and tokens (bot/extractive/text.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from bot.extractive.text import (
     question_terms,
     split_sentences,
     stem,
-    trim_at_word,
     word_spans,
     words,
 )
@@ -164,14 +163,6 @@ def test_find_verbatim_with_ellipsis_character() -> None:
     hay = "He paused… then spoke."
     found = find_verbatim(hay, "paused... then")
     assert found is not None and hay[found[0]:found[1]] == "paused… then"
-
-
-def test_trim_at_word() -> None:
-    text = "one two three four five six seven"
-    assert trim_at_word(text, 100) == text
-    cut = trim_at_word(text, 16)
-    assert cut.endswith("…") and len(cut) <= 16 and text.startswith(cut[:-1])
-    assert cut == "one two three…"
 
 
 def test_stem_and_tokens() -> None:

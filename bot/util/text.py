@@ -1,0 +1,50 @@
+"""Cutting and escaping text for people to read: one way to shorten, split and flatten it everywhere."""
+
+from __future__ import annotations
+
+from discord.utils import escape_markdown
+
+
+def one_line(text: str) -> str:
+    """`text` with every run of whitespace (newlines included) made one space."""
+    return " ".join(text.split())
+
+
+def _word_cut(text: str, limit: int) -> int:
+    """Where to cut `text` to keep at most `limit` characters: the last space if it keeps over half."""
+    space = text.rfind(" ", 0, limit + 1)
+    return space if space > limit // 2 else limit
+
+
+def clip(text: str, limit: int, marker: str = "…") -> str:
+    """`text` (stripped) in at most `limit` characters, cut at a word boundary and marked when cut."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    room = max(0, limit - len(marker))
+    return text[:_word_cut(text, room)].rstrip(" ,;:-–—") + marker
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Pieces of at most `limit` characters, split at paragraph, line or word boundaries; a piece that had
+    to be cut mid-word ends with a marker."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
+        if cut < limit // 2:
+            cut = limit - 1
+            pieces.append(rest[:cut] + "…")
+        else:
+            pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def escape(text: str) -> str:
+    """One line of `text` with Discord markdown escaped; links stay intact and mentions readable (they are
+    sent with AllowedMentions.none(), so they never ping)."""
+    return escape_markdown(one_line(text))
