@@ -14,21 +14,12 @@ from bot.app.client import PrecisBot
 from bot.app.errors import UserFacingError
 from bot.discord_ui.checks import moderators_only
 from bot.discord_ui.replies import respond
+from bot.discord_ui.transformers import PeriodOption
 from bot.store.moderation import jump_url
 from bot.util.text import clip, escape, one_line
-from bot.util.timeutil import period_start
 
 SNIPPET = 160
 UPLOAD_LIMIT = 10 * 1024 * 1024   # Discord's limit for a guild without boosts
-
-
-def since_ms(since: str | None) -> int | None:
-    if not since:
-        return None
-    try:
-        return period_start(since)
-    except ValueError as exc:
-        raise UserFacingError(f"{exc}.") from None
 
 
 def snippet(text: str) -> str:
@@ -47,10 +38,11 @@ class Logs(commands.GroupCog, group_name="logs", group_description="Search and e
                            since="how far back, e.g. 24h, 7d, 30d")
     @moderators_only()
     async def search(self, interaction: discord.Interaction, query: str, user: discord.User | None = None,
-                     channel: discord.TextChannel | None = None, since: str | None = None) -> None:
+                     channel: discord.TextChannel | None = None, since: PeriodOption | None = None) -> None:
         assert interaction.guild_id is not None
         hits = await self.service.search(interaction.guild_id, query, author_id=user.id if user else None,
-                                         channel_id=channel.id if channel else None, since=since_ms(since))
+                                         channel_id=channel.id if channel else None,
+                                         since=since.start() if since else None)
         if not hits:
             await respond(interaction, "No logged message matches that search.")
             return
@@ -70,9 +62,9 @@ class Logs(commands.GroupCog, group_name="logs", group_description="Search and e
                            format="jsonl (default) or csv")
     @moderators_only()
     async def export(self, interaction: discord.Interaction, channel: discord.TextChannel,
-                     since: str | None = None, format: Literal["jsonl", "csv"] = "jsonl") -> None:
+                     since: PeriodOption | None = None, format: Literal["jsonl", "csv"] = "jsonl") -> None:
         assert interaction.guild_id is not None
-        start = since_ms(since)
+        start = since.start() if since else None
         await interaction.response.defer(ephemeral=True, thinking=True)
         buffer = io.StringIO()
         count = await self.service.export(interaction.guild_id, buffer, channel_id=channel.id, since=start,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import Literal
 
 import discord
 from discord import app_commands
@@ -14,10 +13,12 @@ from bot.app.client import PrecisBot
 from bot.discord_ui.checks import moderators_only
 from bot.discord_ui.render import COLOUR
 from bot.discord_ui.replies import NO_PINGS, respond
+from bot.discord_ui.transformers import PeriodOption
 from bot.reports.model import Report
 from bot.reports.service import RenderedReport
 from bot.settings.guild import GuildSettings
 from bot.util.text import clip
+from bot.util.timeutil import Period
 
 log = logging.getLogger(__name__)
 
@@ -61,22 +62,24 @@ class Reports(commands.Cog):
         await self.digest_job.stop()
 
     @app_commands.command(name="modreport", description="What happened here lately (moderators only)")
-    @app_commands.describe(period="how far back", channel="only this channel", member="only this member")
+    @app_commands.describe(period="how far back, e.g. 24h, 7d or 30d (default 7d)", channel="only this channel",
+                           member="only this member")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_messages=True)
     @moderators_only()
-    async def modreport(self, interaction: discord.Interaction, period: Literal["24h", "7d", "30d"] = "7d",
+    async def modreport(self, interaction: discord.Interaction, period: PeriodOption | None = None,
                         channel: discord.TextChannel | None = None, member: discord.User | None = None) -> None:
         assert interaction.guild is not None
+        period = period or Period.parse("7d")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        report = await self.service.build(interaction.guild.id, since=period,
+        report = await self.service.build(interaction.guild.id, since=period.text,
                                           channel_id=channel.id if channel else None,
                                           member_id=member.id if member else None)
         rendered = await self.service.render(report, interaction.guild.name)
         scope = f" in #{channel.name}" if channel else ""
         scope += f" by {member.display_name}" if member else ""
-        await respond(interaction, embed=headline_embed(report, f"Moderator report, last {period}{scope}"),
-                      files=report_files(rendered, f"report-{period}"), ephemeral=True)
+        await respond(interaction, embed=headline_embed(report, f"Moderator report, last {period.text}{scope}"),
+                      files=report_files(rendered, f"report-{period.text}"), ephemeral=True)
 
     async def digests(self) -> None:
         """One scheduler tick: post the digests that are due (a failed one is retried by a later tick)."""

@@ -12,9 +12,10 @@ from bot.app.client import PrecisBot
 from bot.discord_ui.checks import admins_only
 from bot.discord_ui.render import COLOUR
 from bot.discord_ui.replies import respond
+from bot.discord_ui.transformers import PeriodOption
 from bot.settings.guild import GuildSettings, InvalidSetting
 from bot.util.text import clip
-from bot.util.timeutil import period_start
+from bot.util.timeutil import Period
 
 Channel = discord.TextChannel
 
@@ -171,15 +172,15 @@ class Usage(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="usage", description="LLM tokens and calls on this server, against the budget")
-    @app_commands.describe(period="how far back: 24h, 7d or 30d")
+    @app_commands.describe(period="how far back, e.g. 24h, 7d or 30d (default 7d)")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @admins_only()
-    async def usage(self, interaction: discord.Interaction, period: Literal["24h", "7d", "30d"] = "7d") -> None:
+    async def usage(self, interaction: discord.Interaction, period: PeriodOption | None = None) -> None:
         assert interaction.guild_id is not None
-        since = period_start(period)
-        summary = await self.bot.services.budget.summary(interaction.guild_id, since)
-        embed = discord.Embed(title=f"LLM usage, last {period}", colour=COLOUR)
+        period = period or Period.parse("7d")
+        summary = await self.bot.services.budget.summary(interaction.guild_id, period.start())
+        embed = discord.Embed(title=f"LLM usage, last {period.text}", colour=COLOUR)
         embed.description = (f"**{summary.total.tokens:,}** tokens in **{summary.total.calls}** calls · today "
                              f"**{summary.spent_today:,}** of **{summary.budget:,}** daily tokens")
         rows = {

@@ -38,10 +38,10 @@ def error_message(error: BaseException) -> str:
     """The one line a user sees for a failed command."""
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
+    if isinstance(error, app_commands.TransformerError) and isinstance(error.__cause__, UserFacingError):
+        error = error.__cause__      # an option our transformers refused (e.g. a period like "lately")
     if isinstance(error, UserFacingError):
         return error.message
-    if isinstance(error, app_commands.CommandOnCooldown):
-        return f"You're on cooldown: try again in {error.retry_after:.0f} s."
     if isinstance(error, app_commands.MissingPermissions):
         needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
         return f"You need the {needed} permission for this."
@@ -61,7 +61,7 @@ class PrecisTree(app_commands.CommandTree):
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
         name = interaction.command.qualified_name if interaction.command else "?"
         original = getattr(error, "original", error)
-        if isinstance(original, UserFacingError | app_commands.CheckFailure | app_commands.CommandOnCooldown):
+        if isinstance(original, UserFacingError | app_commands.CheckFailure | app_commands.TransformerError):
             log.info("command /%s refused: %s", name, original)
         else:
             log.error("command /%s failed", name, exc_info=original)

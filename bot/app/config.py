@@ -26,9 +26,6 @@ class Settings(BaseSettings):
     log_level: LogLevel = "INFO"
     owner_ids: list[int] = Field(default_factory=list)
 
-    # Only for the playground and tests: where the Discord stand-in listens.
-    discord_api_base: str | None = None
-    discord_gateway_url: str | None = None
     # Only for the playground and tests: lifts the rule against private and loopback addresses.
     fetch_allow_private: bool = False
     fetch_max_bytes: int = Field(5_000_000, ge=10_000, le=100_000_000)
@@ -43,7 +40,7 @@ class Settings(BaseSettings):
     summary_cache_hours: float = Field(24.0, ge=0)
     max_links_per_message: int = Field(3, ge=1, le=10)
 
-    @field_validator("openai_base_url", "discord_api_base", "discord_gateway_url")
+    @field_validator("openai_base_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value in (None, ""):

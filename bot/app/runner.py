@@ -10,7 +10,6 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 import discord
-import yarl
 
 from bot.app.client import PrecisBot
 from bot.app.config import Settings, SettingsError
@@ -25,14 +24,6 @@ INVITE_PERMISSIONS = discord.Permissions(
 )
 
 
-def apply_discord_endpoints(settings: Settings) -> None:
-    """Point discord.py at the playground's Discord stand-in when configured (never in production)."""
-    if settings.discord_api_base:
-        discord.http.Route.BASE = settings.discord_api_base
-    if settings.discord_gateway_url:
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
-
-
 def require_token(settings: Settings) -> str:
     if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
         raise SettingsError("DISCORD_TOKEN is not set; see README.md, 'Running it on your server'")
@@ -44,7 +35,6 @@ async def run_bot(settings: Settings, *, stop: asyncio.Event | None = None, hand
                   **bot_options: Any) -> None:
     """Run until `stop` is set, SIGINT/SIGTERM arrives, or the connection fails for good."""
     token = require_token(settings)
-    apply_discord_endpoints(settings)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     if handle_signals:
@@ -86,7 +76,6 @@ def _set_event(event: asyncio.Event) -> Callable[[], Coroutine[Any, Any, None]]:
 async def sync_commands(settings: Settings, guild_id: int | None) -> list[str]:
     """Log in over REST only (no gateway), load the cogs and sync their commands once."""
     token = require_token(settings)
-    apply_discord_endpoints(settings)
     async with open_services(settings) as services:
         bot = PrecisBot(services)
         async with bot:

@@ -76,8 +76,7 @@ async def run_demo(*, verbose: bool = False, script: Callable[[Demo], Awaitable[
                 transcript.bot_names.add("Precis")
                 fake.add_listener(transcript)
                 settings = Settings(
-                    _env_file=None, discord_token=SecretStr(fake.token), discord_api_base=fake.api_base,
-                    discord_gateway_url=fake.gateway_url, database_path=Path(tmp) / "demo.sqlite3",
+                    _env_file=None, discord_token=SecretStr(fake.token), database_path=Path(tmp) / "demo.sqlite3",
                     fetch_allow_private=True, openai_api_key=None, openai_base_url=None)
                 transcript.say(f"Precis demo: the real bot, a local Discord stand-in, an article at "
                                f"{articles.url(ARTICLE)}")

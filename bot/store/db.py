@@ -11,7 +11,8 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -127,22 +128,28 @@ class Database:
             cur = await self.conn.execute(sql, params)
             return cur.lastrowid or 0
 
-    async def transaction(self, statements: Iterable[tuple[str, Sequence[Any] | Iterable[Sequence[Any]], bool]]
-                          ) -> None:
-        """Run (sql, params, many) statements in one transaction; all or nothing."""
+    @asynccontextmanager
+    async def write_transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE on the writer connection under the write lock; commit, or roll back on error."""
         async with self.write_lock:
             conn = self.conn
             await conn.execute("BEGIN IMMEDIATE")
             try:
-                for sql, params, many in statements:
-                    if many:
-                        await conn.executemany(sql, params)
-                    else:
-                        await conn.execute(sql, params)
+                yield conn
                 await conn.execute("COMMIT")
             except BaseException:
                 await _rollback(conn)
                 raise
+
+    async def transaction(self, statements: Iterable[tuple[str, Sequence[Any] | Iterable[Sequence[Any]], bool]]
+                          ) -> None:
+        """Run (sql, params, many) statements in one transaction; all or nothing."""
+        async with self.write_transaction() as conn:
+            for sql, params, many in statements:
+                if many:
+                    await conn.executemany(sql, params)
+                else:
+                    await conn.execute(sql, params)
 
     # -- schema -----------------------------------------------------------------------------------
 

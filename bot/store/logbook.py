@@ -177,38 +177,30 @@ class ForgetResult:
 
 async def forget_member(db: Database, guild_id: int, user_id: int) -> ForgetResult:
     """Remove every stored text of a member in a guild; rows stay (content NULL) so counts survive."""
-    conn = db.conn
-    async with db.write_lock:
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            cur = await conn.execute(
-                "UPDATE messages SET content = NULL, attachments = NULL, embeds = NULL, stickers = NULL, "
-                "author_name = NULL, content_state = ? WHERE guild_id = ? AND author_id = ? "
-                "AND (content IS NOT NULL OR attachments IS NOT NULL OR author_name IS NOT NULL)",
-                (CONTENT_FORGOTTEN, guild_id, user_id))
-            messages = cur.rowcount
-            cur = await conn.execute(
-                "DELETE FROM message_revisions WHERE message_id IN "
-                "(SELECT id FROM messages WHERE guild_id = ? AND author_id = ?)", (guild_id, user_id))
-            revisions = cur.rowcount
-            await conn.execute("UPDATE threads SET name = NULL WHERE guild_id = ? AND owner_id = ?",
-                               (guild_id, user_id))   # a thread's title is its owner's words too
-            cur = await conn.execute(
-                "UPDATE questions SET question = NULL, answer = NULL WHERE guild_id = ? AND user_id = ? "
-                "AND (question IS NOT NULL OR answer IS NOT NULL)", (guild_id, user_id))
-            questions = cur.rowcount
-            # Reports keep that a message was reported, not the member's words: neither the snapshot of
-            # their reported message nor the reasons they gave when reporting others.
-            await conn.execute("UPDATE member_reports SET content = NULL WHERE guild_id = ? AND author_id = ?",
-                               (guild_id, user_id))
-            await conn.execute(
-                "UPDATE member_report_reasons SET reason = NULL WHERE reporter_id = ? AND report_id IN "
-                "(SELECT id FROM member_reports WHERE guild_id = ?)", (user_id, guild_id))
-            await conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                await conn.execute("ROLLBACK")
-            raise
+    async with db.write_transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE messages SET content = NULL, attachments = NULL, embeds = NULL, stickers = NULL, "
+            "author_name = NULL, content_state = ? WHERE guild_id = ? AND author_id = ? "
+            "AND (content IS NOT NULL OR attachments IS NOT NULL OR author_name IS NOT NULL)",
+            (CONTENT_FORGOTTEN, guild_id, user_id))
+        messages = cur.rowcount
+        cur = await conn.execute(
+            "DELETE FROM message_revisions WHERE message_id IN "
+            "(SELECT id FROM messages WHERE guild_id = ? AND author_id = ?)", (guild_id, user_id))
+        revisions = cur.rowcount
+        await conn.execute("UPDATE threads SET name = NULL WHERE guild_id = ? AND owner_id = ?",
+                           (guild_id, user_id))   # a thread's title is its owner's words too
+        cur = await conn.execute(
+            "UPDATE questions SET question = NULL, answer = NULL WHERE guild_id = ? AND user_id = ? "
+            "AND (question IS NOT NULL OR answer IS NOT NULL)", (guild_id, user_id))
+        questions = cur.rowcount
+        # Reports keep that a message was reported, not the member's words: neither the snapshot of
+        # their reported message nor the reasons they gave when reporting others.
+        await conn.execute("UPDATE member_reports SET content = NULL WHERE guild_id = ? AND author_id = ?",
+                           (guild_id, user_id))
+        await conn.execute(
+            "UPDATE member_report_reasons SET reason = NULL WHERE reporter_id = ? AND report_id IN "
+            "(SELECT id FROM member_reports WHERE guild_id = ?)", (user_id, guild_id))
     return ForgetResult(messages, revisions, questions)
 
 

@@ -9,29 +9,13 @@ another process wrote meanwhile (no busy wait): reading elsewhere keeps the writ
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import aiosqlite
 
 from bot.store.db import Database
-
-
-@asynccontextmanager
-async def _write_transaction(db: Database) -> AsyncIterator[aiosqlite.Connection]:
-    """BEGIN IMMEDIATE on the writer connection under the write lock; commit, or roll back on error."""
-    async with db.write_lock:
-        conn = db.conn
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-            await conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                await conn.execute("ROLLBACK")
-            raise
 
 
 async def _one(conn: aiosqlite.Connection, sql: str, params: Sequence[object]) -> sqlite3.Row | None:
@@ -122,7 +106,7 @@ async def save_flags(db: Database, flags: Sequence[Flag], *, cursor: tuple[str, 
 
     Returns the flags that were new, with their ids."""
     new: list[Flag] = []
-    async with _write_transaction(db) as conn:
+    async with db.write_transaction() as conn:
         for f in flags:
             row = await _one(conn, _INSERT_FLAG, (f.guild_id, f.channel_id, f.message_id, f.author_id,
                                                   f.category, f.score, f.provider, f.detail, f.created_at,
@@ -215,7 +199,7 @@ async def add_report(db: Database, r: NewReport, *, window_ms: int, max_in_windo
     """Record one member's report in one write transaction: rate limit, merge, reopen.
 
     Returns (kind, report id, retry_at); retry_at is set when rate limited."""
-    async with _write_transaction(db) as conn:
+    async with db.write_transaction() as conn:
         return await _add_report(conn, r, window_ms, max_in_window)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
@@ -38,14 +39,36 @@ def ms_to_snowflake(value_ms: int) -> int:
     return max(0, value_ms - DISCORD_EPOCH_MS) << 22
 
 
+MAX_PERIOD = timedelta(days=3660)   # ten years: longer than any retention, short enough for any clock
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A span back from now, as members and scripts write it ("7d")."""
+    text: str
+    length: timedelta
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """'7d', '24h', '30m', '2w'; raises ValueError with a readable message."""
+        match = _PERIOD.match(text or "")
+        if not match:
+            raise ValueError(f"{text!r} is not a period like 24h, 7d or 30d")
+        count, unit = int(match.group(1)), match.group(2).lower()
+        if count * _UNITS[unit] > MAX_PERIOD.total_seconds():
+            raise ValueError(f"{text!r} is longer than ten years")
+        return cls(f"{count}{unit}", timedelta(seconds=count * _UNITS[unit]))
+
+    def start(self, until_ms: int | None = None) -> int:
+        """The instant (unix ms) the period before `until_ms` (default now) begins."""
+        return (now_ms() if until_ms is None else until_ms) - int(self.length.total_seconds() * 1000)
+
+
 def period_start(text: str, until_ms: int | None = None) -> int:
     """The instant (unix ms) a period like '7d' before `until_ms` (default now) begins; ValueError if bad."""
-    return (now_ms() if until_ms is None else until_ms) - int(parse_period(text).total_seconds() * 1000)
+    return Period.parse(text).start(until_ms)
 
 
 def parse_period(text: str) -> timedelta:
     """'7d', '24h', '30m', '2w' -> timedelta; raises ValueError with a readable message."""
-    match = _PERIOD.match(text or "")
-    if not match:
-        raise ValueError(f"{text!r} is not a period like 24h, 7d or 30d")
-    return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2).lower()])
+    return Period.parse(text).length

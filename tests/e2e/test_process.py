@@ -41,7 +41,7 @@ async def test_precis_sync_registers_commands_over_rest_only(fake_discord: FakeD
            "DISCORD_API_BASE": fake_discord.api_base, "DISCORD_GATEWAY_URL": fake_discord.gateway_url,
            "DATABASE_PATH": str(tmp_path / "precis.sqlite3")}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "sync", "--guild", str(fake_discord.guild_id), cwd=tmp_path, env=env,
+        sys.executable, "-m", "bot.playground", "sync", "--guild", str(fake_discord.guild_id), cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 0, err.decode()

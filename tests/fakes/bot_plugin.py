@@ -54,7 +54,7 @@ class BotHarness:
 
 def bot_settings(fake: FakeDiscord, database: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
-        "discord_token": fake.token, "discord_api_base": fake.api_base, "discord_gateway_url": fake.gateway_url,
+        "discord_token": fake.token,
         "database_path": database, "log_level": "DEBUG", "llm_timeout": 5.0,
     }
     values.update(overrides)

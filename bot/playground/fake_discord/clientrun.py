@@ -20,14 +20,21 @@ ClientT = TypeVar("ClientT", bound="discord.Client")
 @contextlib.contextmanager
 def pointed_at(fake: FakeDiscord) -> Iterator[FakeDiscord]:
     """Point discord.py's REST base and default gateway at the fake; restore both afterwards."""
+    with pointed_at_urls(fake.api_base, fake.gateway_url):
+        yield fake
+
+
+@contextlib.contextmanager
+def pointed_at_urls(api_base: str, gateway_url: str) -> Iterator[None]:
+    """Point discord.py at a stand-in given by its URLs (e.g. one started by another process)."""
     import discord.gateway
     import discord.http
 
     old_base, old_gateway = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-    discord.http.Route.BASE = fake.api_base
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
+    discord.http.Route.BASE = api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
     try:
-        yield fake
+        yield
     finally:
         discord.http.Route.BASE = old_base
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
