@@ -8,6 +8,7 @@ from .events import RecordedRequest, TranscriptEvent, UploadedFile
 from .faults import Fault
 from .interactions import Callback, InteractionHandle, InteractionMessage
 from .options import Upload
+from .ratelimits import Bucket, RateLimits
 from .permissions import ALL_PERMISSIONS, EVERYONE_DEFAULT, Overwrite, Perm
 from .server import FakeDiscord
 
@@ -15,6 +16,7 @@ __all__ = [
     "ALL_PERMISSIONS",
     "EVERYONE_DEFAULT",
     "ApiError",
+    "Bucket",
     "Callback",
     "FakeDiscord",
     "FakeDiscordError",
@@ -23,6 +25,7 @@ __all__ = [
     "InteractionMessage",
     "Overwrite",
     "Perm",
+    "RateLimits",
     "RecordedRequest",
     "TranscriptEvent",
     "Upload",
