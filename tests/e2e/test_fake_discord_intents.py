@@ -36,7 +36,13 @@ async def test_without_the_intent_only_mentions_dms_own_messages_and_context_men
     channel = bot.get_channel(general)
     assert isinstance(channel, discord.TextChannel)
     own = await channel.send("the bot's own words")
-    seen = await bot.inbox.wait(lambda items: {m.id: m for k, m in items if k == "message"} if len(items) >= 4 else None)
+    wanted = {int(hidden["id"]), int(mention["id"]), int(dm["id"]), own.id}
+
+    def received(items: list[Any]) -> dict[int, discord.Message] | None:
+        got = {m.id: m for k, m in items if k == "message"}
+        return got if wanted <= set(got) else None
+
+    seen = await bot.inbox.wait(received)
     assert (seen[int(hidden["id"])].content, seen[int(hidden["id"])].embeds) == ("", [])
     assert seen[int(mention["id"])].content.endswith("this one is for you")
     assert seen[int(dm["id"])].content == "just between us" and seen[own.id].content == "the bot's own words"

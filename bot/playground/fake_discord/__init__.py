@@ -8,8 +8,8 @@ from .events import RecordedRequest, TranscriptEvent, UploadedFile
 from .faults import Fault
 from .interactions import Callback, InteractionHandle, InteractionMessage
 from .options import Upload
-from .ratelimits import Bucket, RateLimits
 from .permissions import ALL_PERMISSIONS, EVERYONE_DEFAULT, Overwrite, Perm
+from .ratelimits import Bucket, RateLimits
 from .server import FakeDiscord
 
 __all__ = [
