@@ -60,7 +60,7 @@ async def test_member_post_reaches_the_bot_and_the_bot_answers_in_it(
 
 
 async def test_bot_creates_a_post_with_tags_and_files(fake_discord: FakeDiscord, run_discord_client: Any) -> None:
-    forum_id = fake_discord.add_forum(fake_discord.guild_id, "digests", tags=["weekly"], require_tag=True)
+    forum_id = fake_discord.add_forum(fake_discord.guild_id, "digests", tags=["weekly", "old"], require_tag=True)
     bot = await run_discord_client(MiniBot())
     forum = bot.get_channel(forum_id)
     assert isinstance(forum, discord.ForumChannel)
@@ -75,6 +75,9 @@ async def test_bot_creates_a_post_with_tags_and_files(fake_discord: FakeDiscord,
     assert [m["content"] for m in fake_discord.messages(made.thread.id)] == ["This week in short"]
     created = await fake_discord.wait_for_event("thread")
     assert created.content == "Week 12" and created.channel_id == forum_id
+    old = forum.available_tags[1]
+    retagged = await made.thread.edit(applied_tags=[old])
+    assert retagged.applied_tags == [old] and fake_discord.world.channels[made.thread.id].applied_tags == [old.id]
     with pytest.raises(discord.HTTPException) as no_tag:  # the forum requires a tag
         await forum.create_thread(name="Untagged", content="x")
     assert no_tag.value.status == 400 and no_tag.value.code == 40067

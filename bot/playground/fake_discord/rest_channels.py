@@ -61,7 +61,8 @@ async def patch_channel(request: web.Request) -> web.Response:
     channel = fake.world.channel(snowflake(request, "channel_id"))
     changes = body_of(request).obj
     if channel.is_thread:
-        if channel.owner_id != fake.bot_id or set(changes) - {"name", "archived", "auto_archive_duration"}:
+        owner_may = {"name", "archived", "auto_archive_duration", "applied_tags"}  # a post's owner sets tags
+        if channel.owner_id != fake.bot_id or set(changes) - owner_may:
             require(fake, channel, Perm.MANAGE_THREADS)
         return json_response(await fake.threads.update(channel, changes, by=fake.bot_id))
     require(fake, channel, Perm.MANAGE_CHANNELS)

@@ -75,7 +75,10 @@ class Threads:
         return thread
 
     async def update(self, thread: Channel, changes: dict[str, Any], *, by: int) -> dict[str, Any]:
-        """Apply name/archived/locked/auto_archive_duration changes and dispatch THREAD_UPDATE."""
+        """Apply name/archived/locked/auto_archive_duration/applied_tags changes, dispatch THREAD_UPDATE."""
+        parent = self.fake.world.channels.get(thread.parent_id or 0)
+        if "applied_tags" in changes and parent is not None and parent.is_forum:  # checked before any change
+            thread.applied_tags = self.fake.forums.tag_ids(parent, list(changes["applied_tags"] or []))
         if "name" in changes:
             thread.name = str(changes["name"])
         if "auto_archive_duration" in changes:
