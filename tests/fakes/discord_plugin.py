@@ -1,7 +1,9 @@
 """Pytest fixtures for the fake Discord (bot/playground/fake_discord).
 
 - `fake_discord`: a started FakeDiscord holding the default world; closed after the test, which then
-  fails if the fake hit an internal error (a bug in the fake, not in the bot).
+  fails if the fake hit an internal error (a bug in the fake, not in the bot). Mark a test
+  `@pytest.mark.fake_discord(message_content_intent=False, rate_limits=RateLimits(scale=0.05), ...)` or
+  `@pytest.mark.fake_discord(sharded=2)` to build it differently.
 - `run_discord_client`: `await run_discord_client(client)` logs a discord.py client in against the fake,
   waits for READY and returns it; the client is closed, its task awaited and discord.py's Route.BASE /
   DEFAULT_GATEWAY restored on teardown. discord.py's 5 s pause before a re-IDENTIFY is skipped.
@@ -25,9 +27,21 @@ ClientT = TypeVar("ClientT", bound=discord.Client)
 T = TypeVar("T")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "fake_discord(**options): how the `fake_discord` fixture builds its FakeDiscord: options of "
+        "FakeDiscord.default_world (message_content_intent=False, rate_limits=True or RateLimits(...), "
+        "shard_count=N), or sharded=N for FakeDiscord.sharded_world(N, ...)",
+    )
+
+
 @pytest.fixture
-async def fake_discord() -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord.default_world()
+async def fake_discord(request: pytest.FixtureRequest) -> AsyncIterator[FakeDiscord]:
+    marker = request.node.get_closest_marker("fake_discord")
+    options = dict(marker.kwargs) if marker else {}
+    sharded = options.pop("sharded", None)
+    fake = FakeDiscord.sharded_world(sharded, **options) if sharded else FakeDiscord.default_world(**options)
     await fake.start()
     try:
         yield fake

@@ -9,12 +9,14 @@ from .faults import Fault
 from .interactions import Callback, InteractionHandle, InteractionMessage
 from .options import Upload
 from .permissions import ALL_PERMISSIONS, EVERYONE_DEFAULT, Overwrite, Perm
+from .ratelimits import Bucket, RateLimits
 from .server import FakeDiscord
 
 __all__ = [
     "ALL_PERMISSIONS",
     "EVERYONE_DEFAULT",
     "ApiError",
+    "Bucket",
     "Callback",
     "FakeDiscord",
     "FakeDiscordError",
@@ -23,6 +25,7 @@ __all__ = [
     "InteractionMessage",
     "Overwrite",
     "Perm",
+    "RateLimits",
     "RecordedRequest",
     "TranscriptEvent",
     "Upload",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import commands as c
-from .errors import FakeDiscordError
+from .errors import ApiError, FakeDiscordError
 from .gateway import GUILDS
 from .interactions import InteractionHandle
 from .messages import NewFile
@@ -20,6 +20,7 @@ from .permissions import Overwrite, Perm, missing
 
 if TYPE_CHECKING:
     from .events import EventLog
+    from .forums import Forums
     from .gateway import Gateway
     from .invocations import Invocations
     from .messages import Messages
@@ -37,6 +38,7 @@ class DrivingMixin:
         gateway: Gateway
         message_service: Messages
         threads: Threads
+        forums: Forums
         invocations: Invocations
         bot_id: int
         last_mark: int
@@ -70,6 +72,8 @@ class DrivingMixin:
         """
         self._act()
         channel = self.world.channel(channel_id)
+        if channel.is_forum:
+            raise FakeDiscordError(f"#{channel.name} is a forum: its messages live in posts (use forum_post)")
         uploads = [Upload(*a) if isinstance(a, tuple) else a for a in attachments]
         if check_permissions and webhook_id is None:
             self._check_user_can_post(channel, author_id, bool(uploads))
@@ -92,6 +96,47 @@ class DrivingMixin:
         return await self.message_service.announce(
             msg, dispatch=dispatch, kind="message" if dispatch else None
         )
+
+    async def forum_post(
+        self,
+        forum_id: int,
+        author_id: int,
+        title: str,
+        content: str = "",
+        *,
+        tags: Sequence[int | str] = (),
+        attachments: Sequence[Upload | tuple[str, bytes]] = (),
+        embeds: Sequence[dict[str, Any]] = (),
+        check_permissions: bool = True,
+    ) -> dict[str, Any]:
+        """A member creates a forum post: a public thread named `title` whose starter message (`content`)
+        has the thread's id. Dispatches THREAD_CREATE (newly_created) then MESSAGE_CREATE in the thread;
+        returns the thread payload with the starter message under "message". `tags`: names or ids.
+        Needs SEND_MESSAGES in the forum (posting in a post needs SEND_MESSAGES_IN_THREADS, as on Discord)."""
+        self._act()
+        forum = self.world.channel(forum_id)
+        if not forum.is_forum:
+            raise FakeDiscordError(f"#{forum.name} is not a forum channel (type {forum.type})")
+        uploads = [Upload(*a) if isinstance(a, tuple) else a for a in attachments]
+        if check_permissions:
+            self._check_user_can_post(forum, author_id, bool(uploads))
+        try:
+            thread, starter = await self.forums.create_post(
+                forum,
+                author_id,
+                title,
+                content=content,
+                embeds=embeds,
+                files=[NewFile(u.filename, u.data, u.content_type) for u in uploads],
+                applied_tags=tags,
+            )
+        except ApiError as exc:  # what Discord's client would refuse before sending
+            raise FakeDiscordError(f"forum post refused: {exc}") from None
+        return {
+            **self.render.thread(thread, member_for=self.bot_id),
+            "newly_created": True,
+            "message": self.render.message(starter),
+        }
 
     def _check_user_can_post(self, channel: Channel, user_id: int, files: bool) -> None:
         perms = self.world.permissions(user_id, channel.id)

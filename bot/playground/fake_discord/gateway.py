@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
+from .content import without_content
 from .errors import ApiError
 
 if TYPE_CHECKING:
@@ -30,7 +31,12 @@ DIRECT_MESSAGES, DIRECT_MESSAGE_REACTIONS = 1 << 12, 1 << 13
 MESSAGE_CONTENT = 1 << 15
 PRIVILEGED = GUILD_MEMBERS | GUILD_PRESENCES | MESSAGE_CONTENT
 HEARTBEAT_INTERVAL_MS = 41250
-_CONTENT_FIELDS = {"content": "", "embeds": [], "attachments": [], "components": []}
+# Application flags Discord sets for privileged intents switched on in the portal ("limited": < 100 guilds).
+_INTENT_FLAGS = {GUILD_PRESENCES: 1 << 13, GUILD_MEMBERS: 1 << 15, MESSAGE_CONTENT: 1 << 19}
+
+
+def intent_flags(portal_intents: int) -> int:
+    return sum(flag for intent, flag in _INTENT_FLAGS.items() if portal_intents & intent)
 
 
 @dataclass
@@ -160,6 +166,7 @@ class Gateway:
         world, render, bot_id = fake.world, fake.render, fake.bot_id
         guilds = [g for g in world.guilds.values() if bot_id in g.members and s.owns(g.id)]
         app = world.application
+        app_info = {"id": str(app.id), "flags": app.flags | intent_flags(fake.portal_intents)} if app else None
         ready: dict[str, Any] = {
             "v": 10,
             "user": {**render.user(bot_id), "verified": True, "mfa_enabled": False, "email": None},
@@ -167,7 +174,7 @@ class Gateway:
             "session_id": s.session_id,
             "resume_gateway_url": fake.gateway_url,
             "session_type": "normal",
-            "application": {"id": str(app.id), "flags": app.flags} if app else None,
+            "application": app_info,
             "private_channels": [],
             "relationships": [],
             "presences": [],
@@ -229,23 +236,11 @@ class Gateway:
                 continue
             body = data
             if is_message and not s.intents & MESSAGE_CONTENT:
-                body = self._blank(data)
+                body = without_content(data, self.fake.bot_id)
             try:
                 await s.send({"op": 0, "t": event, "d": body}, dispatch=True)
             except (ConnectionResetError, RuntimeError) as exc:  # socket closed meanwhile: event lost
                 logger.debug("dropping %s for a closing session: %s", event, exc)
-
-    def _blank(self, data: dict[str, Any]) -> dict[str, Any]:
-        bot = str(self.fake.bot_id)
-        if "guild_id" not in data or data.get("author", {}).get("id") == bot:
-            return data
-        if any(m.get("id") == bot for m in data.get("mentions", [])):
-            return data
-        out = {**data, **_CONTENT_FIELDS}
-        out.pop("poll", None)
-        if data.get("referenced_message"):
-            out["referenced_message"] = self._blank(data["referenced_message"])
-        return out
 
     async def disconnect(self, code: int = 4000) -> None:
         """Close every bot socket with a resumable code, as when Discord drops a connection."""

@@ -12,6 +12,7 @@ import datetime as dt
 DISCORD_EPOCH_MS = 1_420_070_400_000
 _COUNTER_BITS = 22
 _COUNTER_MASK = (1 << _COUNTER_BITS) - 1
+_EPOCH = dt.datetime.fromtimestamp(DISCORD_EPOCH_MS / 1000, dt.UTC)
 
 
 def utcnow() -> dt.datetime:
@@ -30,6 +31,21 @@ def iso(moment: dt.datetime | None) -> str | None:
 def snowflake_time(snowflake: int) -> dt.datetime:
     ms = (snowflake >> _COUNTER_BITS) + DISCORD_EPOCH_MS
     return dt.datetime.fromtimestamp(ms / 1000, dt.UTC)
+
+
+def shard_of(snowflake: int, shard_count: int) -> int:
+    """The gateway shard that carries a guild: (guild_id >> 22) % shard_count, as Discord computes it."""
+    return (snowflake >> _COUNTER_BITS) % shard_count
+
+
+def on_shard(near: dt.datetime, shard_id: int, shard_count: int) -> dt.datetime:
+    """The latest millisecond at or before `near` whose snowflakes land on `shard_id` of `shard_count`."""
+    if not 0 <= shard_id < shard_count:
+        raise ValueError(f"shard {shard_id} is not in 0..{shard_count - 1}")
+    ms = int(near.timestamp() * 1000) - DISCORD_EPOCH_MS
+    ms -= (ms - shard_id) % shard_count
+    # Half a millisecond in, so float rounding in `timestamp()` cannot move it to a neighbour.
+    return _EPOCH + dt.timedelta(milliseconds=ms, microseconds=500)
 
 
 class SnowflakeFactory:

@@ -67,11 +67,13 @@ class Messages:
         ephemeral: bool = False,
         created_at: dt.datetime | None = None,
         tts: bool = False,
+        message_id: int | None = None,
     ) -> Message:
-        """Make and store a message (no dispatch yet: see `announce`)."""
+        """Make and store a message (no dispatch yet: see `announce`); `message_id` is for a forum post's
+        starter message, which has its thread's id."""
         w = self.fake.world
         msg = Message(
-            id=w.ids.next(created_at),
+            id=message_id if message_id is not None else w.ids.next(created_at),
             channel_id=channel.id,
             guild_id=channel.guild_id,
             author_id=author_id,

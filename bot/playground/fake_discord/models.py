@@ -9,8 +9,12 @@ from typing import Any
 from .ids import snowflake_time, utcnow
 from .permissions import Overwrite, Perm
 
-TEXT, DM, CATEGORY, NEWS, PUBLIC_THREAD = 0, 1, 4, 5, 11
+TEXT, DM, CATEGORY, NEWS, PUBLIC_THREAD, FORUM, MEDIA = 0, 1, 4, 5, 11, 15, 16
 THREAD_TYPES = frozenset({10, 11, 12})
+FORUM_TYPES = frozenset(
+    {FORUM, MEDIA}
+)  # channels holding only threads ("posts"), each with a starter message
+REQUIRE_TAG = 1 << 4  # forum channel flag: a post must carry at least one tag
 # What a user may do in a DM with the bot (DMs have no roles or overwrites).
 DM_PERMISSIONS = (
     Perm.VIEW_CHANNEL
@@ -72,6 +76,25 @@ class Guild:
 
 
 @dataclass
+class ForumTag:
+    """A tag of a forum channel's `available_tags`; posts list the ids of theirs in `applied_tags`."""
+
+    id: int
+    name: str
+    moderated: bool = False
+    emoji_name: str | None = None
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "moderated": self.moderated,
+            "emoji_id": None,
+            "emoji_name": self.emoji_name,
+        }
+
+
+@dataclass
 class Channel:
     id: int
     type: int
@@ -83,7 +106,10 @@ class Channel:
     overwrites: dict[int, Overwrite] = field(default_factory=dict)
     nsfw: bool = False
     rate_limit_per_user: int = 0
-    last_message_id: int | None = None
+    last_message_id: int | None = None  # forums: the id of the newest post
+    flags: int = 0
+    # Forums only.
+    available_tags: list[ForumTag] = field(default_factory=list)
     # Threads only.
     owner_id: int | None = None
     archived: bool = False
@@ -94,12 +120,17 @@ class Channel:
     message_count: int = 0
     total_message_sent: int = 0
     member_ids: set[int] = field(default_factory=set)
+    applied_tags: list[int] = field(default_factory=list)  # forum posts
     # DMs only.
     recipient_id: int | None = None
 
     @property
     def is_thread(self) -> bool:
         return self.type in THREAD_TYPES
+
+    @property
+    def is_forum(self) -> bool:
+        return self.type in FORUM_TYPES
 
 
 @dataclass
@@ -145,6 +176,7 @@ class Message:
     pinned: bool = False
     ephemeral: bool = False  # interaction message only its user sees; never stored in the channel
     deleted: bool = False
+    position: int | None = None  # messages in threads: their place in the thread (the starter is 0)
     seq: int = 0  # position in the fake's event log, for race-free waiting
 
     @property
@@ -158,5 +190,5 @@ class Application:
     name: str
     owner_id: int
     description: str = "Summarises articles and answers questions about them."
-    flags: int = (1 << 13) | (1 << 15) | (1 << 19)  # limited presence, members and message content intents
+    flags: int = 0  # besides the privileged-intent flags, which follow `FakeDiscord.portal_intents`
     verify_key: str = "0" * 64

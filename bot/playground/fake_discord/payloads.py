@@ -104,13 +104,27 @@ class Renderer:
                 "permission_overwrites": [ow.to_payload() for ow in ch.overwrites.values()],
                 "rate_limit_per_user": ch.rate_limit_per_user,
                 "last_message_id": _opt(ch.last_message_id),
-                "last_pin_timestamp": None,
                 "default_auto_archive_duration": 1440,
-                "flags": 0,
+                "flags": ch.flags,
             }
+            if ch.is_forum:
+                out.update(self._forum_fields(ch))
+            else:
+                out["last_pin_timestamp"] = None
         if permissions_for is not None:
             out["permissions"] = str(self.world.permissions(permissions_for, ch.id))
         return out
+
+    def _forum_fields(self, ch: Channel) -> JSON:
+        """What a forum (or media) channel adds: its tags and the defaults for new posts."""
+        return {
+            "available_tags": [t.to_payload() for t in ch.available_tags],
+            "default_reaction_emoji": None,
+            "default_thread_rate_limit_per_user": 0,
+            "default_sort_order": None,
+            "default_forum_layout": 0,
+            "template": "",
+        }
 
     def thread(self, th: Channel, *, member_for: int | None = None) -> JSON:
         out: JSON = {
@@ -122,7 +136,7 @@ class Renderer:
             "name": th.name,
             "last_message_id": _opt(th.last_message_id),
             "rate_limit_per_user": th.rate_limit_per_user,
-            "flags": 0,
+            "flags": th.flags,
             "message_count": th.message_count,
             "member_count": min(len(th.member_ids), 50),
             "total_message_sent": th.total_message_sent,
@@ -135,6 +149,9 @@ class Renderer:
                 "invitable": True,
             },
         }
+        parent = self.world.channels.get(th.parent_id or 0)
+        if parent is not None and parent.is_forum:
+            out["applied_tags"] = [str(t) for t in th.applied_tags]
         if member_for is not None and member_for in th.member_ids:
             out["member"] = self.thread_member(th, member_for)
         return out
@@ -266,9 +283,8 @@ class Renderer:
             out["application_id"] = str(msg.application_id)
         if msg.interaction_metadata is not None:
             out["interaction_metadata"] = msg.interaction_metadata
-        ch = w.channels.get(msg.channel_id)
-        if ch is not None and ch.is_thread:
-            out["position"] = max(0, ch.total_message_sent - 1)
+        if msg.position is not None:
+            out["position"] = msg.position
         if msg.thread_id is not None and msg.thread_id in w.channels:
             out["thread"] = self.thread(w.channels[msg.thread_id])
         if msg.reference is not None:

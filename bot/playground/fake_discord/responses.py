@@ -36,21 +36,28 @@ def ok_ratelimit_headers(route_key: str) -> dict[str, str]:
 
 
 def rate_limited(
-    route_key: str, retry_after: float, *, is_global: bool = False, scope: str = "user"
+    bucket: str, retry_after: float, *, is_global: bool = False, limit: int = 5, scope: str = "user"
 ) -> web.Response:
-    """A 429 the Discord way: `Via` header (else discord.py suspects a Cloudflare ban) and JSON body."""
+    """A 429 the Discord way: `Via` header (else discord.py suspects a Cloudflare ban), JSON body with
+    `retry_after` and `global`, `X-RateLimit-Scope`; a per-route 429 also names its bucket, a global one
+    says `X-RateLimit-Global`."""
     headers = {
         "Via": "1.1 google",
         "Retry-After": str(max(1, math.ceil(retry_after))),
-        "X-RateLimit-Limit": "5",
-        "X-RateLimit-Remaining": "0",
-        "X-RateLimit-Reset-After": f"{retry_after:.3f}",
-        "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
-        "X-RateLimit-Bucket": bucket_for(route_key),
         "X-RateLimit-Scope": "global" if is_global else scope,
     }
     if is_global:
         headers["X-RateLimit-Global"] = "true"
+    else:
+        headers.update(
+            {
+                "X-RateLimit-Limit": str(limit),
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+                "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
+                "X-RateLimit-Bucket": bucket_for(bucket),
+            }
+        )
     body = {
         "message": "You are being rate limited.",
         "retry_after": retry_after,

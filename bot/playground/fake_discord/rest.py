@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import BodyPartReader, hdrs, web
 
-from . import rest_channels, rest_interactions, rest_misc
+from . import rest_channels, rest_interactions, rest_misc, rest_threads
 from .errors import ApiError
 from .events import RecordedRequest, UploadedFile
+from .ratelimits import major_parameter
 from .responses import json_response, ok_ratelimit_headers
 from .routing import API, BODY_KEY, FAKE_KEY, Body, fake_of
 
@@ -31,6 +32,7 @@ def build_app(fake: FakeDiscord) -> web.Application:
     app.router.add_get("/attachments/{channel_id}/{file_id}/{filename}", rest_misc.attachment)
     rest_misc.setup(app.router, API)
     rest_channels.setup(app.router, API)
+    rest_threads.setup(app.router, API)
     rest_interactions.setup(app.router, API)
     app.router.add_route("*", API + "/{tail:.*}", _unknown_route)
     return app
@@ -50,6 +52,10 @@ async def _middleware(request: web.Request, handler: Handler) -> web.StreamRespo
     fake.log.requests.append(record)
     resource = request.match_info.route.resource
     route_key = f"{request.method} {resource.canonical if resource else path}"
+    route = (
+        f"{request.method} {resource.canonical[len(API) :] if resource else path}"  # as rate limits name it
+    )
+    limit_headers: dict[str, str] = {}
     try:
         body = await _read_body(request)
         record.json, record.files = body.json, body.files
@@ -61,9 +67,12 @@ async def _middleware(request: web.Request, handler: Handler) -> web.StreamRespo
             record.fault = True
             logger.info("fake discord: injected %s for %s %s", fault.status, request.method, path)
             response: web.StreamResponse = fault.response(route_key)
+        elif fake.limiter.config is not None:
+            limited, limit_headers = fake.limiter.admit(route, path, major_parameter(request.match_info))
+            response = limited or await handler(request)
         else:
             response = await handler(request)
-            if response.status < 300:
+            if response.status < 300:  # a generous bucket: discord.py learns it but never waits
                 response.headers.update(ok_ratelimit_headers(route_key))
     except ApiError as exc:
         logger.debug("fake discord: %s %s -> %s", request.method, path, exc)
@@ -71,6 +80,7 @@ async def _middleware(request: web.Request, handler: Handler) -> web.StreamRespo
     except Exception as exc:  # a bug in the fake: answer 400 (no retries) and remember it for the test
         fake.record_internal_error(f"{request.method} {path}", exc)
         response = json_response({"message": f"fake discord internal error: {exc!r}", "code": 0}, 400)
+    response.headers.update(limit_headers)  # with rate limits on: every counted request, errors included
     record.status = response.status
     return response
 

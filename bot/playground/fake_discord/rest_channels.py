@@ -1,4 +1,4 @@
-"""REST routes under /channels: channels, messages, history, reactions, threads, typing.
+"""REST routes under /channels: channels, messages, history, reactions, typing (threads: rest_threads.py).
 
 Permissions are checked for the bot like Discord does (VIEW_CHANNEL missing -> 50001, else 50013).
 """
@@ -8,20 +8,24 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from .content import without_content
 from .errors import ApiError, forbidden, invalid_form
+from .gateway import MESSAGE_CONTENT
 from .ids import snowflake_time, utcnow
-from .models import CATEGORY, PUBLIC_THREAD, Channel
+from .models import CATEGORY
 from .permissions import Perm
 from .responses import json_response
 from .routing import body_of, fake_of, new_files, no_content, require, snowflake
-from .validation import check_message
+from .validation import SENDABLE_FLAGS, check_message
 
-_ALLOWED_SEND_FLAGS = (
-    (1 << 2) | (1 << 12) | (1 << 15)
-)  # SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS, COMPONENTS_V2
+if TYPE_CHECKING:
+    from .models import Message
+    from .server import FakeDiscord
+
 _BULK_DELETE_MAX_AGE = dt.timedelta(days=14)
 _CUSTOM_EMOJI = re.compile(r"(?:a?:)?(\w{2,32}):(\d+)")
 
@@ -42,12 +46,6 @@ def setup(router: web.UrlDispatcher, api: str) -> None:
     router.add_put(f"{msg}/reactions/{{emoji}}/@me", add_reaction)
     router.add_delete(f"{msg}/reactions/{{emoji}}/{{user}}", remove_reaction)
     router.add_get(f"{msg}/reactions/{{emoji}}", reaction_users)
-    router.add_post(f"{msg}/threads", thread_from_message)
-    router.add_post(f"{ch}/threads", thread_without_message)
-    router.add_get(f"{ch}/threads/archived/public", archived_threads)
-    router.add_get(f"{ch}/thread-members", thread_members)
-    router.add_put(f"{ch}/thread-members/{{user}}", join_thread)
-    router.add_delete(f"{ch}/thread-members/{{user}}", leave_thread)
 
 
 # ----- channels
@@ -63,7 +61,8 @@ async def patch_channel(request: web.Request) -> web.Response:
     channel = fake.world.channel(snowflake(request, "channel_id"))
     changes = body_of(request).obj
     if channel.is_thread:
-        if channel.owner_id != fake.bot_id or set(changes) - {"name", "archived", "auto_archive_duration"}:
+        owner_may = {"name", "archived", "auto_archive_duration", "applied_tags"}  # a post's owner sets tags
+        if channel.owner_id != fake.bot_id or set(changes) - owner_may:
             require(fake, channel, Perm.MANAGE_THREADS)
         return json_response(await fake.threads.update(channel, changes, by=fake.bot_id))
     require(fake, channel, Perm.MANAGE_CHANNELS)
@@ -96,8 +95,8 @@ async def create_message(request: web.Request) -> web.Response:
     channel = fake.world.channel(snowflake(request, "channel_id"))
     body = body_of(request)
     data, files = body.obj, new_files(body)
-    if channel.type == CATEGORY:
-        raise ApiError(400, 50008, "Cannot send messages in a non-text channel")
+    if channel.type == CATEGORY or channel.is_forum:  # forums hold posts (threads), not messages
+        raise ApiError(400, 50008)
     check_message(data, file_count=len(files), creating=True)
     need = Perm.VIEW_CHANNEL | (Perm.SEND_MESSAGES_IN_THREADS if channel.is_thread else Perm.SEND_MESSAGES)
     if data.get("embeds"):
@@ -118,7 +117,7 @@ async def create_message(request: web.Request) -> web.Response:
         reference=data.get("message_reference"),
         allowed_mentions=data.get("allowed_mentions"),
         components=data.get("components") or [],
-        flags=int(data.get("flags") or 0) & _ALLOWED_SEND_FLAGS,
+        flags=int(data.get("flags") or 0) & SENDABLE_FLAGS,
         tts=bool(data.get("tts")),
     )
     return json_response(await fake.message_service.announce(msg))
@@ -150,9 +149,7 @@ async def history(request: web.Request) -> web.Response:
         window = msgs[bisect.bisect_right(ids, int(q["after"])) :][:limit]
     else:
         window = msgs[-limit:]
-    return json_response(
-        [fake.render.message(m, with_member=False, viewer_id=fake.bot_id) for m in reversed(window)]
-    )
+    return json_response([_readable(fake, m) for m in reversed(window)])
 
 
 async def get_message(request: web.Request) -> web.Response:
@@ -160,7 +157,13 @@ async def get_message(request: web.Request) -> web.Response:
     channel = fake.world.channel(snowflake(request, "channel_id"))
     require(fake, channel, Perm.VIEW_CHANNEL | Perm.READ_MESSAGE_HISTORY)
     msg = fake.world.message(channel.id, snowflake(request, "message_id"))
-    return json_response(fake.render.message(msg, with_member=False, viewer_id=fake.bot_id))
+    return json_response(_readable(fake, msg))
+
+
+def _readable(fake: FakeDiscord, msg: Message) -> dict[str, Any]:
+    """A message as REST returns it to the bot: blanked when the portal has Message Content off."""
+    data = fake.render.message(msg, with_member=False, viewer_id=fake.bot_id)
+    return data if fake.portal_intents & MESSAGE_CONTENT else without_content(data, fake.bot_id)
 
 
 async def edit_message(request: web.Request) -> web.Response:
@@ -247,100 +250,3 @@ async def reaction_users(request: web.Request) -> web.Response:
     msg = fake.world.message(channel.id, snowflake(request, "message_id"))
     users = msg.reactions.get(_emoji(request), [])
     return json_response([fake.render.user(u) for u in users])
-
-
-# ----- threads
-async def thread_from_message(request: web.Request) -> web.Response:
-    fake = fake_of(request)
-    channel = fake.world.channel(snowflake(request, "channel_id"))
-    msg = fake.world.message(channel.id, snowflake(request, "message_id"))
-    require(fake, channel, Perm.VIEW_CHANNEL | Perm.CREATE_PUBLIC_THREADS | Perm.READ_MESSAGE_HISTORY)
-    body = body_of(request).obj
-    thread = await fake.threads.create(
-        channel,
-        str(body.get("name") or ""),
-        owner_id=fake.bot_id,
-        message=msg,
-        auto_archive_duration=int(body.get("auto_archive_duration") or 1440),
-    )
-    return json_response(fake.render.thread(thread, member_for=fake.bot_id), 201)
-
-
-async def thread_without_message(request: web.Request) -> web.Response:
-    fake = fake_of(request)
-    channel = fake.world.channel(snowflake(request, "channel_id"))
-    body = body_of(request).obj
-    kind = int(body.get("type") or 12)
-    if kind not in (11, 12):
-        raise invalid_form("type", "BASE_TYPE_CHOICES", "Value must be one of {11, 12}.")
-    require(
-        fake,
-        channel,
-        Perm.VIEW_CHANNEL
-        | (Perm.CREATE_PUBLIC_THREADS if kind == PUBLIC_THREAD else Perm.CREATE_PRIVATE_THREADS),
-    )
-    thread = await fake.threads.create(
-        channel,
-        str(body.get("name") or ""),
-        owner_id=fake.bot_id,
-        type=kind,
-        auto_archive_duration=int(body.get("auto_archive_duration") or 1440),
-    )
-    return json_response(fake.render.thread(thread, member_for=fake.bot_id), 201)
-
-
-async def archived_threads(request: web.Request) -> web.Response:
-    fake = fake_of(request)
-    channel = fake.world.channel(snowflake(request, "channel_id"))
-    require(fake, channel, Perm.VIEW_CHANNEL | Perm.READ_MESSAGE_HISTORY)
-    threads = [
-        t
-        for t in fake.world.threads(channel.guild_id or 0, archived=True)
-        if t.parent_id == channel.id and t.type == PUBLIC_THREAD
-    ]
-    threads.sort(key=lambda t: t.archive_timestamp or utcnow(), reverse=True)
-    before = request.query.get("before")
-    if before:
-        cutoff = dt.datetime.fromisoformat(before)
-        threads = [t for t in threads if t.archive_timestamp and t.archive_timestamp < cutoff]
-    limit = int(request.query.get("limit") or 50)
-    page = threads[:limit]
-    members = [fake.render.thread_member(t, fake.bot_id) for t in page if fake.bot_id in t.member_ids]
-    return json_response(
-        {
-            "threads": [fake.render.thread(t) for t in page],
-            "members": members,
-            "has_more": len(threads) > limit,
-        }
-    )
-
-
-def _thread(request: web.Request) -> Channel:
-    channel = fake_of(request).world.channel(snowflake(request, "channel_id"))
-    if not channel.is_thread:
-        raise ApiError(400, 50024, "Cannot execute action on this channel type")
-    return channel
-
-
-async def thread_members(request: web.Request) -> web.Response:
-    fake, thread = fake_of(request), _thread(request)
-    require(fake, thread, Perm.VIEW_CHANNEL)
-    return json_response([fake.render.thread_member(thread, u) for u in sorted(thread.member_ids)])
-
-
-async def join_thread(request: web.Request) -> web.Response:
-    fake, thread = fake_of(request), _thread(request)
-    user_id = fake.bot_id if request.match_info["user"] == "@me" else snowflake(request, "user")
-    require(
-        fake, thread, Perm.VIEW_CHANNEL | (0 if user_id == fake.bot_id else Perm.SEND_MESSAGES_IN_THREADS)
-    )
-    thread.member_ids.add(user_id)
-    return no_content()
-
-
-async def leave_thread(request: web.Request) -> web.Response:
-    fake, thread = fake_of(request), _thread(request)
-    user_id = fake.bot_id if request.match_info["user"] == "@me" else snowflake(request, "user")
-    require(fake, thread, Perm.VIEW_CHANNEL | (0 if user_id == fake.bot_id else Perm.MANAGE_THREADS))
-    thread.member_ids.discard(user_id)
-    return no_content()

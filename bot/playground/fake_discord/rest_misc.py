@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from .errors import ApiError, forbidden
+from .gateway import intent_flags
 from .models import Guild
 from .responses import json_response
 from .routing import body_of, fake_of, no_content, snowflake
@@ -81,7 +82,7 @@ async def application_info(request: web.Request) -> web.Response:
             "verify_key": app.verify_key,
             "owner": fake.render.user(app.owner_id),
             "team": None,
-            "flags": app.flags,
+            "flags": app.flags | intent_flags(fake.portal_intents),
             "rpc_origins": [],
             "tags": [],
             "redirect_uris": [],
@@ -101,8 +102,10 @@ async def gateway(request: web.Request) -> web.Response:
 
 
 async def gateway_bot(request: web.Request) -> web.Response:
+    """The gateway URL, the recommended shard count (`FakeDiscord(shard_count=...)`) and session limits."""
+    fake = fake_of(request)
     limit = {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1}
-    return json_response({"url": fake_of(request).gateway_url, "shards": 1, "session_start_limit": limit})
+    return json_response({"url": fake.gateway_url, "shards": fake.shard_count, "session_start_limit": limit})
 
 
 # ----- guilds

@@ -81,7 +81,11 @@ def new_files(body: Body) -> list[NewFile]:
             raise ApiError(413, 40005)
     described = {}
     if isinstance(body.json, dict):
-        inner = body.json.get("data") if "type" in body.json and "data" in body.json else body.json
+        inner: Any = body.json
+        if "type" in body.json and "data" in body.json:  # an interaction callback
+            inner = body.json.get("data")
+        elif isinstance(body.json.get("message"), dict):  # a forum post's starter message
+            inner = body.json["message"]
         for a in (inner or {}).get("attachments") or []:
             described[str(a.get("id"))] = a
     out = []

@@ -35,7 +35,9 @@ class Threads:
         if not isinstance(name, str) or not 1 <= len(name) <= 100:
             raise invalid_form("name", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
         if parent.is_thread or parent.guild_id is None:
-            raise ApiError(400, 50024, "Cannot execute action on this channel type")
+            raise ApiError(400, 50024)
+        if parent.is_forum:  # a forum post needs its starter message: see forums.py
+            raise invalid_form("message", "BASE_TYPE_REQUIRED", "This field is required")
         if message is not None and message.thread_id is not None:
             raise ApiError(400, 160004)
         thread = fake.world.add_thread(
@@ -69,11 +71,14 @@ class Threads:
                 intent=GUILD_MESSAGES,
                 is_message=True,
             )
-        self._emit(thread, owner_id, name, data, message_id=message.id if message else None)
+        self.emit(thread, owner_id, name, data, message_id=message.id if message else None)
         return thread
 
     async def update(self, thread: Channel, changes: dict[str, Any], *, by: int) -> dict[str, Any]:
-        """Apply name/archived/locked/auto_archive_duration changes and dispatch THREAD_UPDATE."""
+        """Apply name/archived/locked/auto_archive_duration/applied_tags changes, dispatch THREAD_UPDATE."""
+        parent = self.fake.world.channels.get(thread.parent_id or 0)
+        if "applied_tags" in changes and parent is not None and parent.is_forum:  # checked before any change
+            thread.applied_tags = self.fake.forums.tag_ids(parent, list(changes["applied_tags"] or []))
         if "name" in changes:
             thread.name = str(changes["name"])
         if "auto_archive_duration" in changes:
@@ -86,7 +91,7 @@ class Threads:
         data = self.fake.render.thread(thread, member_for=self.fake.bot_id)
         await self.fake.gateway.dispatch("THREAD_UPDATE", data, guild_id=thread.guild_id, intent=GUILDS)
         state = "archived" if thread.archived else "updated"
-        self._emit(thread, by, f"{state}: {thread.name}", data)
+        self.emit(thread, by, f"{state}: {thread.name}", data)
         return data
 
     async def delete(self, thread: Channel, *, by: int) -> dict[str, Any]:
@@ -99,7 +104,7 @@ class Threads:
             "type": thread.type,
         }
         await self.fake.gateway.dispatch("THREAD_DELETE", data, guild_id=thread.guild_id, intent=GUILDS)
-        self._emit(thread, by, f"deleted: {thread.name}", data)
+        self.emit(thread, by, f"deleted: {thread.name}", data)
         return payload
 
     async def unarchive_for_message(self, thread: Channel, author_id: int) -> None:
@@ -109,7 +114,7 @@ class Threads:
                 raise ApiError(400, 50083)
             await self.update(thread, {"archived": False}, by=author_id)
 
-    def _emit(
+    def emit(
         self, thread: Channel, by: int, content: str, payload: dict[str, Any], message_id: int | None = None
     ) -> None:
         parent = thread.parent_id or thread.id

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .components import check_components
 from .errors import ApiError, invalid_form
 
+SENDABLE_FLAGS = (1 << 2) | (1 << 12) | (1 << 15)  # SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS, IS_COMPONENTS_V2
 MAX_CONTENT = 2000
 MAX_EMBEDS = 10
 MAX_EMBED_TOTAL = 6000
@@ -40,6 +42,8 @@ def check_message(body: dict[str, Any], *, file_count: int, creating: bool) -> N
     if file_count > MAX_FILES:
         raise invalid_form("files", "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_FILES} or fewer in length.")
     _check_allowed_mentions(body.get("allowed_mentions"))
+    flags = body.get("flags")
+    check_components(body.get("components"), int(flags or 0) if creating or flags is not None else None)
     if creating:
         has_content = isinstance(content, str) and content.strip() != ""
         has_other = (

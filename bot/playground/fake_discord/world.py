@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Sequence
 
 from .errors import FakeDiscordError, not_found
-from .ids import SnowflakeFactory, utcnow
+from .ids import SnowflakeFactory, on_shard, utcnow
 from .models import (
     DM,
     DM_PERMISSIONS,
+    FORUM_TYPES,
     PUBLIC_THREAD,
     TEXT,
     Application,
     Channel,
+    ForumTag,
     Guild,
     Member,
     Message,
@@ -54,8 +57,17 @@ class World:
         return uid
 
     def add_guild(
-        self, name: str, *, owner_id: int, everyone_permissions: int, created_at: dt.datetime | None = None
+        self,
+        name: str,
+        *,
+        owner_id: int,
+        everyone_permissions: int,
+        created_at: dt.datetime | None = None,
+        shard: tuple[int, int] | None = None,
     ) -> int:
+        """A guild; `shard=(shard_id, shard_count)` picks an id that gateway shard carries."""
+        if shard is not None:
+            created_at = on_shard(created_at or utcnow(), *shard)
         gid = self.ids.next(created_at)
         guild = Guild(gid, name, owner_id)
         guild.roles[gid] = Role(gid, gid, "@everyone", everyone_permissions, 0)  # @everyone id == guild id
@@ -99,13 +111,21 @@ class World:
         topic: str | None = None,
         parent_id: int | None = None,
         overwrites: list[Overwrite] | None = None,
+        tags: Sequence[str | ForumTag] = (),
+        flags: int = 0,
     ) -> int:
         guild = self.guild(guild_id)
+        if tags and type not in FORUM_TYPES:
+            raise FakeDiscordError("only forum and media channels have tags")
         cid = self.ids.next()
         position = sum(1 for c in guild.channel_ids if self.channels[c].type == type)
         self.channels[cid] = Channel(
             cid, type, name, guild_id, position, topic, parent_id, {ow.id: ow for ow in overwrites or []}
         )
+        self.channels[cid].flags = flags
+        self.channels[cid].available_tags = [
+            t if isinstance(t, ForumTag) else ForumTag(self.ids.next(), t) for t in tags
+        ]
         guild.channel_ids.append(cid)
         self._history[cid] = []
         if guild.system_channel_id is None and type == TEXT:
@@ -225,9 +245,12 @@ class World:
         bisect.insort(self._history[msg.channel_id], msg.id)
         ch = self.channels[msg.channel_id]
         ch.last_message_id = max(ch.last_message_id or 0, msg.id)
-        if ch.is_thread:
+        if ch.is_thread and msg.id == ch.id:
+            msg.position = 0  # a forum post's starter message: not counted in message_count
+        elif ch.is_thread:
             ch.message_count += 1
             ch.total_message_sent += 1
+            msg.position = ch.total_message_sent
 
     def forget_message(self, msg: Message) -> None:
         msg.deleted = True
@@ -236,7 +259,7 @@ class World:
         if i < len(history) and history[i] == msg.id:
             del history[i]
             ch = self.channels[msg.channel_id]
-            if ch.is_thread:
+            if ch.is_thread and msg.id != ch.id:
                 ch.message_count = max(0, ch.message_count - 1)
 
     def history(self, channel_id: int) -> list[Message]:
