@@ -49,10 +49,11 @@ FlagListener = Callable[[list[Flag]], Awaitable[None]]
 class RateLimiter:
     """A token bucket: `rate` calls per second on average, bursts of `burst`."""
 
-    def __init__(self, rate: float, burst: int = 1, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, rate: float, burst: int = 1, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         if rate <= 0 or burst < 1:
             raise ValueError("rate must be positive and burst at least 1")
-        self.rate, self.burst, self._clock = rate, burst, clock
+        self.rate, self.burst, self._clock, self._sleep = rate, burst, clock, sleep
         self._tokens = float(burst)
         self._stamp = clock()
         self._lock = asyncio.Lock()
@@ -66,7 +67,7 @@ class RateLimiter:
                 if self._tokens >= 1:
                     self._tokens -= 1
                     return
-                await asyncio.sleep((1 - self._tokens) / self.rate)
+                await self._sleep((1 - self._tokens) / self.rate)
 
 
 # -- the flagger -----------------------------------------------------------------------------------

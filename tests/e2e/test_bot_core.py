@@ -47,7 +47,7 @@ async def test_link_in_message_gets_one_summary_reply_without_pings(
     async with launch_bot():
         posted = await fake_discord.post(general, fake_discord.user("alice"),
                                          f"@everyone look at this {article_server.url(PAGE)}")
-        reply = await fake_discord.wait_for_message(channel_id=general, author_id=fake_discord.bot_id, timeout=10)
+        reply = await fake_discord.wait_for_message(channel_id=general, author_id=fake_discord.bot_id)
         assert reply["message_reference"]["message_id"] == posted["id"]
         embed = reply["embeds"][0]
         assert embed["title"] == "Millbrook council approves library expansion after late-night vote"
@@ -63,7 +63,7 @@ async def test_deferred_slash_command_answers_with_a_follow_up(
         handle = await fake_discord.slash(fake_discord.user("bob"), fake_discord.channel("general"), "summarize",
                                           {"url": article_server.url(PAGE), "style": "bullets"})
         assert (await handle.response()).type == 5            # deferred: "Precis is thinking…"
-        reply = await handle.reply(timeout=10)
+        reply = await handle.reply()
         assert reply.kind in ("followup", "edit") and reply.ephemeral
         assert len(reply.embeds[0]["description"].split("\n• ")) >= 4   # TL;DR + bullet points
 
@@ -74,7 +74,7 @@ async def test_rate_limited_reply_is_retried(launch_bot: Any, fake_discord: Fake
     async with launch_bot():
         fault = fake_discord.fail_next("POST", rf"/channels/{general}/messages$", 429, retry_after=0.2)
         await fake_discord.post(general, fake_discord.user("alice"), article_server.url(PAGE))
-        reply = await fake_discord.wait_for_message(channel_id=general, author_id=fake_discord.bot_id, timeout=10)
+        reply = await fake_discord.wait_for_message(channel_id=general, author_id=fake_discord.bot_id)
         assert fault.hits == 1 and reply["embeds"]
 
 
@@ -87,7 +87,7 @@ async def test_forbidden_reply_is_survived_and_the_bot_carries_on(
         await until(lambda: fault.hits, what="the refused reply")
         assert bot_messages(fake_discord, general) == []
         await fake_discord.post(general, fake_discord.user("bob"), article_server.url("pages/metro-bike-counters.html"))
-        reply = await fake_discord.wait_for_message(channel_id=general, author_id=fake_discord.bot_id, timeout=10)
+        reply = await fake_discord.wait_for_message(channel_id=general, author_id=fake_discord.bot_id)
         assert reply["embeds"]
         assert not h.task.done()
 
@@ -98,7 +98,7 @@ async def test_without_embed_permission_the_summary_is_plain_text(
     async with launch_bot():
         await fake_discord.set_overwrite(news, fake_discord.bot_id, deny=1 << 14)   # EMBED_LINKS
         await fake_discord.post(news, fake_discord.user("alice"), article_server.url(PAGE))
-        reply = await fake_discord.wait_for_message(channel_id=news, author_id=fake_discord.bot_id, timeout=10)
+        reply = await fake_discord.wait_for_message(channel_id=news, author_id=fake_discord.bot_id)
         assert reply["embeds"] == [] and "**TL;DR**" in reply["content"]
 
 

@@ -87,7 +87,7 @@ async def test_messages_posted_while_the_bot_was_stopped_are_logged_on_start(lau
 
     async with launch_bot() as h:
         for message in down:
-            await logged(h, message["id"], timeout=10)
+            await logged(h, message["id"])
         stored = (await logged(h, hostile["id"]))["content"]
         assert stored == "fetched from history: \ufffd lone, nul\x00, \u202eflipped"
         humans = [int(m["id"]) for ch in (general, news, thread, office, side) for m in fake.messages(ch)
@@ -127,5 +127,5 @@ async def test_a_gap_that_opens_during_a_backfill_is_filled_too(launch_bot: Any,
         await fake.wait_until_identified(3)
 
         for message in [*first_gap, *second_gap]:
-            await logged(h, message["id"], timeout=10)
+            await logged(h, message["id"])
         assert len(await log_rows(h)) == 2 + len(first_gap) + len(second_gap)

@@ -29,7 +29,7 @@ MODERATORS_ONLY = "This command is for moderators (Manage Messages or Manage Ser
 async def command_reply(fake: FakeDiscord, user: int, channel: int, command: str,
                         options: dict[str, Any] | None = None, **kwargs: Any) -> Any:
     handle = await fake.slash(user, channel, command, options or {}, **kwargs)
-    return await handle.reply(timeout=10)
+    return await handle.reply()
 
 
 # -- privacy ----------------------------------------------------------------------------------------------

@@ -84,12 +84,12 @@ def bot_process(fake: FakeDiscord, database: Path, log_file: Path) -> Iterator[s
     finally:
         if proc.poll() is None:
             proc.kill()
-        proc.wait(timeout=10)
+        proc.wait()
 
 
 def hard_kill(proc: subprocess.Popen[bytes]) -> None:
     proc.send_signal(signal.SIGKILL)
-    assert proc.wait(timeout=10) == -signal.SIGKILL
+    assert proc.wait() == -signal.SIGKILL
 
 
 async def test_sigkill_mid_burst_and_mid_backfill_loses_and_doubles_nothing(fake_discord: FakeDiscord,
@@ -106,12 +106,11 @@ async def test_sigkill_mid_burst_and_mid_backfill_loses_and_doubles_nothing(fake
 
     # 1. A burst of 2,000 messages; the bot is killed once part of it is committed.
     with bot_process(fake, database, log_file) as proc:
-        await fake.wait_until_identified(1, timeout=20)
+        await fake.wait_until_identified(1)
         for sent in range(1_000):
             await post((general, news)[sent % 2], f"burst {sent}: the tide table for pier {sent % 7}")
             if sent == 800:
-                await until(lambda: committed(database, "SELECT id, 1 FROM messages LIMIT 1"), what="a commit",
-                            timeout=20)
+                await until(lambda: committed(database, "SELECT id, 1 FROM messages LIMIT 1"), what="a commit")
         hard_kill(proc)   # with the last messages still on their way through the bot
         sent += 1
     at_kill = committed(database)
@@ -124,23 +123,22 @@ async def test_sigkill_mid_burst_and_mid_backfill_loses_and_doubles_nothing(fake
     # bot is killed again before the #news gap is filled.
     stall = fake.fail_next("GET", rf"/channels/{news}/messages$", 429, retry_after=10.0)
     with bot_process(fake, database, log_file) as proc:
-        await fake.wait_until_identified(2, timeout=20)
+        await fake.wait_until_identified(2)
         general_ids = {i for i in posted if fake.message(i)["channel_id"] == str(general)}
-        await until(lambda: stall.hits and general_ids <= set(committed(database)), what="#general's backfill",
-                    timeout=20)
+        await until(lambda: stall.hits and general_ids <= set(committed(database)), what="#general's backfill")
         live = []
         for i in range(20):
             message = await fake.post(news, alice, f"live during the backfill {i}")
             posted[int(message["id"])] = message["content"]
             live.append(int(message["id"]))
-        await until(lambda: set(live) <= set(committed(database)), what="the live messages to be committed", timeout=20)
+        await until(lambda: set(live) <= set(committed(database)), what="the live messages to be committed")
         news_gap = {i for i in posted if i not in at_kill and i not in general_ids and i not in live}
         assert not news_gap <= set(committed(database)), "the backfill of #news was not interrupted"
         hard_kill(proc)
 
     # 3. Started once more: every message exactly once, with its text.
     with bot_process(fake, database, log_file):
-        await until(lambda: len(committed(database)) >= len(posted), what=f"{len(posted)} logged messages", timeout=20)
+        await until(lambda: len(committed(database)) >= len(posted), what=f"{len(posted)} logged messages")
         assert committed(database) == posted
         logged_in = committed(database, "SELECT channel_id, count(*) FROM messages GROUP BY channel_id")
         assert sum(logged_in.values()) == len(posted) == 2_020

@@ -49,7 +49,7 @@ async def test_member_reports_reach_moderators_once_and_merge(launch_bot: Any, f
         assert {f["name"]: f["value"] for f in embed["fields"]}["Reported by"] == "1 member"
         second = await report(fake_discord, "olivia", general, int(bad["id"]), "spam, again")
         assert second.content == THANKS
-        edited = await fake_discord.wait_for_event("edit", timeout=5)
+        edited = await fake_discord.wait_for_event("edit")
         assert edited.message_id == int(posted["id"])
         updated = fake_discord.message(int(posted["id"]))
         assert {f["name"]: f["value"] for f in updated["embeds"][0]["fields"]}["Reported by"] == "2 members"

@@ -20,9 +20,9 @@ async def test_signal_stops_the_bot_cleanly(fake_discord: FakeDiscord, tmp_path:
     general, alice = fake_discord.channel("general"), fake_discord.user("alice")
     database, log_file = tmp_path / "precis.sqlite3", tmp_path / "bot.log"
     with bot_process(fake_discord, database, log_file) as proc:
-        await fake_discord.wait_until_identified(1, timeout=20)
+        await fake_discord.wait_until_identified(1)
         posted = [int((await fake_discord.post(general, alice, f"before the stop {i}"))["id"]) for i in range(200)]
-        await until(lambda: committed(database), what="a first commit", timeout=20)
+        await until(lambda: committed(database), what="a first commit")
         proc.send_signal(stop)
         code = await asyncio.to_thread(proc.wait, 20)
     log = log_file.read_text()
@@ -32,7 +32,7 @@ async def test_signal_stops_the_bot_cleanly(fake_discord: FakeDiscord, tmp_path:
     assert set(stored) <= set(posted) and len(stored) >= 1
     # Whatever reached the bot was written before it exited; the rest comes back by backfill on restart.
     with bot_process(fake_discord, database, log_file):
-        await until(lambda: len(committed(database)) == len(posted), what="all 200 messages", timeout=20)
+        await until(lambda: len(committed(database)) == len(posted), what="all 200 messages")
     assert sorted(committed(database)) == posted
 
 

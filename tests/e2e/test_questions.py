@@ -15,12 +15,12 @@ PAGE = "pages/ledger-council-budget.html"
 
 async def summary_in(fake: FakeDiscord, channel: int, url: str, user: str = "alice") -> dict[str, Any]:
     await fake.post(channel, fake.user(user), url)
-    return await fake.wait_for_message(channel_id=channel, author_id=fake.bot_id, timeout=10)
+    return await fake.wait_for_message(channel_id=channel, author_id=fake.bot_id)
 
 
 async def ask(fake: FakeDiscord, user: str, channel: int, options: dict[str, Any]) -> Any:
     handle = await fake.slash(fake.user(user), channel, "ask", options)
-    return await handle.reply(timeout=10)
+    return await handle.reply()
 
 
 
@@ -79,7 +79,7 @@ async def test_replying_to_a_summary_asks_about_its_article(launch_bot: Any, fak
         await fake_discord.post(general, fake_discord.user("bob"), "When does construction begin?",
                                 reply_to=int(summary["id"]))
         answer = await fake_discord.wait_for_message(channel_id=general, author_id=fake_discord.bot_id,
-                                                     since=summary, timeout=10)
+                                                     since=summary)
         assert "August" in answer["embeds"][0]["description"]
         hello = await fake_discord.post(general, fake_discord.user("bob"), "hi")   # a reply to a member: no answer
         await fake_discord.post(general, fake_discord.user("alice"), "Did you read it?", reply_to=int(hello["id"]))
@@ -94,17 +94,17 @@ async def test_thread_follow_ups_use_the_conversation_and_ignore_chatter(
         await h.services.guild_settings.update(fake_discord.guild_id, None, summary_threads=True,
                                                 cooldown_seconds=0)
         await fake_discord.post(general, fake_discord.user("alice"), article_server.url(PAGE))
-        thread_event = await fake_discord.wait_for_event("thread", timeout=10)
+        thread_event = await fake_discord.wait_for_event("thread")
         thread = fake_discord.thread(thread_event.content)
-        intro = await fake_discord.wait_for_message(channel_id=thread, author_id=fake_discord.bot_id, timeout=10)
+        intro = await fake_discord.wait_for_message(channel_id=thread, author_id=fake_discord.bot_id)
         await fake_discord.post(thread, fake_discord.user("bob"), "this library is lovely")   # chatter: silence
         await fake_discord.post(thread, fake_discord.user("bob"), "Who left the library a bequest?")
         first = await fake_discord.wait_for_message(channel_id=thread, author_id=fake_discord.bot_id,
-                                                    since=intro, timeout=10)
+                                                    since=intro)
         assert "Harold Pim" in first["embeds"][0]["description"]
         await fake_discord.post(thread, fake_discord.user("bob"), "and how old was he?")
         second = await fake_discord.wait_for_message(channel_id=thread, author_id=fake_discord.bot_id,
-                                                     since=first, timeout=10)
+                                                     since=first)
         assert "94" in second["embeds"][0]["description"]
         questions = await stored_questions(h)
         assert [q["thread_id"] for q in questions] == [thread, thread]

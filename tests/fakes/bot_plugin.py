@@ -20,6 +20,7 @@ from bot.app.client import PrecisBot
 from bot.app.config import Settings
 from bot.app.services import Services
 from bot.playground.fake_discord import FakeDiscord
+from bot.playground.fake_discord.events import WAIT_TIMEOUT
 from bot.playground.launch import bot_on
 from tests.fakes.article_server import ArticleServer
 from tests.helpers.wait import until
@@ -39,7 +40,7 @@ class BotHarness:
     async def flush_log(self) -> None:
         await self.services.log.writer.flush()
 
-    async def settle(self, timeout: float = 10.0) -> None:
+    async def settle(self, timeout: float = WAIT_TIMEOUT) -> None:
         """Every event the fake dispatched so far has reached the bot and its handlers have finished;
         then the log is flushed. (Events travel asynchronously: a post returns before the bot reacts.)"""
         target = max((s.seq for s in self.fake.gateway.sessions if s.ready), default=0)

@@ -22,6 +22,7 @@ import pytest
 
 from bot.playground.fake_discord import FakeDiscord
 from bot.playground.fake_discord.clientrun import running
+from bot.playground.fake_discord.events import WAIT_TIMEOUT
 
 ClientT = TypeVar("ClientT", bound=discord.Client)
 T = TypeVar("T")
@@ -78,7 +79,7 @@ class Inbox:
             if not fut.done():
                 fut.set_result(None)
 
-    async def wait(self, check: Callable[[list[Any]], T | None], timeout: float = 5.0) -> T:
+    async def wait(self, check: Callable[[list[Any]], T | None], timeout: float = WAIT_TIMEOUT) -> T:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -93,6 +94,6 @@ class Inbox:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(fut, remaining)
 
-    async def first(self, pred: Callable[[Any], bool], timeout: float = 5.0) -> Any:
+    async def first(self, pred: Callable[[Any], bool], timeout: float = WAIT_TIMEOUT) -> Any:
         """The first recorded item matching `pred`, waiting for it if needed."""
         return await self.wait(lambda items: next((i for i in items if pred(i)), None), timeout)

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from bot.playground.fake_discord.events import WAIT_TIMEOUT
 from tests.fakes.bot_plugin import BotHarness
 
 Row = dict[str, Any]
@@ -19,7 +20,7 @@ async def log_rows(h: BotHarness, where: str = "1", *params: object, table: str 
 
 
 async def logged(h: BotHarness, message_id: int | str, check: Callable[[Row], bool] = lambda r: True,
-                 *, timeout: float = 5.0) -> Row:
+                 *, timeout: float = WAIT_TIMEOUT) -> Row:
     """The log row of a message once it exists and passes `check` (events reach the bot asynchronously)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

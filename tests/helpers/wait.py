@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from bot.playground.fake_discord.events import WAIT_TIMEOUT
 
-async def until(condition: Callable[[], object], *, timeout: float = 5.0, what: str = "condition") -> None:
+
+async def until(condition: Callable[[], object], *, timeout: float = WAIT_TIMEOUT, what: str = "condition"
+                ) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import commands as c
 from .errors import ApiError, FakeDiscordError
+from .events import WAIT_TIMEOUT
 from .gateway import GUILDS
 from .interactions import InteractionHandle
 from .messages import NewFile
@@ -333,7 +334,7 @@ class DrivingMixin:
         """How many IDENTIFYs completed (READY and GUILD_CREATEs sent)."""
         return self.gateway.identify_count
 
-    async def wait_until_identified(self, count: int = 1, timeout: float = 5.0) -> None:
+    async def wait_until_identified(self, count: int = 1, timeout: float = WAIT_TIMEOUT) -> None:
         """Wait until `count` IDENTIFY handshakes have completed in total."""
         await self.log.wait_until(
             lambda: True if self.gateway.identify_count >= count else None,

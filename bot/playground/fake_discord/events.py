@@ -18,6 +18,10 @@ T = TypeVar("T")
 
 KINDS = ("message", "edit", "delete", "interaction", "interaction_reply", "thread", "reaction")
 
+# Waits end as soon as what they wait for happens; the default only matters when it never does, so it is
+# generous: a busy machine must not fail a test that is merely slow.
+WAIT_TIMEOUT = 30.0
+
 
 @dataclass
 class TranscriptEvent:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import FakeDiscordError
+from .events import WAIT_TIMEOUT
 
 if TYPE_CHECKING:
     from .models import Message
@@ -97,15 +98,15 @@ class InteractionHandle:
         self.messages.append(InteractionMessage(kind, message, dict(files or {})))
         self.fake.log.notify()
 
-    async def response(self, timeout: float = 5.0) -> Callback:
+    async def response(self, timeout: float = WAIT_TIMEOUT) -> Callback:
         """Wait for the bot's initial callback (raise TimeoutError with a transcript excerpt if none)."""
         return await self.fake.log.wait_until(lambda: self.callback, timeout, self._describe("a callback"))
 
-    async def reply(self, timeout: float = 5.0) -> InteractionMessage:
+    async def reply(self, timeout: float = WAIT_TIMEOUT) -> InteractionMessage:
         """The first visible answer: the type 4 message, or after a defer the first follow-up or edit."""
         return (await self.wait_for_messages(1, timeout))[0]
 
-    async def wait_for_messages(self, count: int, timeout: float = 5.0) -> list[InteractionMessage]:
+    async def wait_for_messages(self, count: int, timeout: float = WAIT_TIMEOUT) -> list[InteractionMessage]:
         """Wait until the bot has shown at least `count` messages for this interaction; return them all."""
         return await self.fake.log.wait_until(
             lambda: list(self.messages) if len(self.messages) >= count else None,
@@ -114,7 +115,7 @@ class InteractionHandle:
         )
 
     async def submit_modal(
-        self, values: dict[str, str | list[str]], *, user_id: int | None = None, timeout: float = 5.0
+        self, values: dict[str, str | list[str]], *, user_id: int | None = None, timeout: float = WAIT_TIMEOUT
     ) -> InteractionHandle:
         """Fill in the modal the bot answered with (callback type 9) and submit it; returns the new handle.
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .errors import FakeDiscordError
-from .events import RecordedRequest, TranscriptEvent
+from .events import WAIT_TIMEOUT, RecordedRequest, TranscriptEvent
 from .messages import LOADING
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class ObservingMixin:
         channel_id: int | None = None,
         author_id: int | None = None,
         since: int | dict[str, Any] | None = None,
-        timeout: float = 5.0,
+        timeout: float = WAIT_TIMEOUT,
     ) -> dict[str, Any]:
         """The first message created after `since` that matches, waiting for it if needed.
 
@@ -106,7 +106,7 @@ class ObservingMixin:
         channel_id: int | None = None,
         author_id: int | None = None,
         since: int | dict[str, Any] | None = None,
-        timeout: float = 5.0,
+        timeout: float = WAIT_TIMEOUT,
     ) -> list[dict[str, Any]]:
         start = self._since(since)
 
@@ -140,7 +140,7 @@ class ObservingMixin:
         pred: Callable[[TranscriptEvent], bool] | None = None,
         *,
         since: int | None = None,
-        timeout: float = 5.0,
+        timeout: float = WAIT_TIMEOUT,
     ) -> TranscriptEvent:
         """The first transcript event of `kind` after `since` (default: the last driving action)."""
         start = self._since(since)

@@ -215,7 +215,8 @@ class FakeDiscord(DrivingMixin, BuildingMixin, ObservingMixin):
     # ----- bot processes
     def bot_env(self) -> dict[str, str]:
         """The environment a bot process needs to reach this fake (a started one): token, REST base and
-        gateway URL, as `precis run` reads them (DISCORD_TOKEN, DISCORD_API_BASE, DISCORD_GATEWAY_URL)."""
+        gateway URL, as `python -m bot.playground run` reads them (DISCORD_TOKEN, DISCORD_API_BASE,
+        DISCORD_GATEWAY_URL)."""
         if self._runner is None:
             raise FakeDiscordError("start the fake first: its port is chosen when it starts")
         return {

@@ -3,7 +3,6 @@ deletes, hostile input, outages, privacy, retention, search and export."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
@@ -20,6 +19,7 @@ from bot.settings.guild import GuildSettingsService
 from bot.store import logbook as store
 from bot.store.db import Database
 from tests.helpers.rows import BASE_MS, row
+from tests.helpers.wait import until
 
 pytestmark = pytest.mark.db_options(busy_timeout_ms=50)   # lock tests must not wait long
 
@@ -132,11 +132,7 @@ async def test_locked_database_is_retried_and_nothing_is_lost(db: Database, writ
     try:
         for i in range(50):
             await writer.put(row(i))
-        for _ in range(200):
-            if writer.stats.retries >= 2:
-                break
-            await asyncio.sleep(0.01)
-        assert writer.stats.retries >= 2
+        await until(lambda: writer.stats.retries >= 2, what="two retries of the locked batch")
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()

@@ -3,7 +3,6 @@ endpoint through the loopback OpenAI fake (including a 429 that must not skip an
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -189,14 +188,21 @@ async def test_listener_hears_each_new_flag_once(
 
 async def test_rate_limiter_waits_for_a_token() -> None:
     clock = [0.0]
-    limiter = RateLimiter(10, burst=2, clock=lambda: clock[0])
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:   # time passes only when the limiter waits
+        slept.append(seconds)
+        clock[0] += seconds
+
+    limiter = RateLimiter(10, burst=2, clock=lambda: clock[0], sleep=sleep)
     await limiter.acquire()
     await limiter.acquire()
-    waiting = asyncio.ensure_future(limiter.acquire())
-    await asyncio.sleep(0.05)
-    assert not waiting.done()  # the clock has not moved: no token yet
-    clock[0] += 0.1
-    await asyncio.wait_for(waiting, 5)
+    assert slept == []                            # the burst is free
+    await limiter.acquire()
+    assert slept == [pytest.approx(0.1)]          # the third call waited for one token at 10/s
+    clock[0] += 0.05
+    await limiter.acquire()
+    assert slept[1:] == [pytest.approx(0.05)]     # half a token had come back already
 
 
 # -- the moderation endpoint ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from bot.logbook.writer import LogWriter
 from bot.settings.guild import GuildSettingsService, InvalidSetting
 from bot.store.db import Database, Migration, MigrationError, bundled_migrations
 from tests.helpers.rows import row
+from tests.helpers.wait import until
 
 
 async def test_fresh_database_is_migrated_with_wal_and_foreign_keys(tmp_path: Path) -> None:
@@ -60,17 +61,21 @@ async def test_backup_while_writing_is_consistent(tmp_path: Path) -> None:
         writer = LogWriter(db, max_batch=50, max_delay=0.0)
         writer.start()
         producing = asyncio.create_task(_produce(writer, 2_000))
-        await asyncio.sleep(0.01)
+        await until(lambda: writer.stats.committed >= 100, what="some committed rows")
+        before = (await db.fetchone("SELECT count(*) FROM messages"))[0]
         await db.backup(tmp_path / "copy.db")
         await producing
         await writer.stop()
         total = (await db.fetchone("SELECT count(*) FROM messages"))[0]
     with sqlite3.connect(tmp_path / "copy.db") as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        copied = copy.execute("SELECT count(*) FROM messages").fetchone()[0]
+        ids = [r[0] for r in copy.execute("SELECT id FROM messages ORDER BY id")]
         assert copy.execute("PRAGMA user_version").fetchone()[0] == bundled_migrations()[-1].version
     assert total == 2_000
-    assert 0 <= copied <= total
+    # A consistent snapshot: everything committed before the backup began, and a prefix of the rows in the
+    # order the writer committed them (no half-written batch, no gap).
+    assert len(ids) >= before >= 100
+    assert ids == [row(i).id for i in range(len(ids))]
 
 
 async def _produce(writer: LogWriter, n: int) -> None:
