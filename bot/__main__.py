@@ -10,6 +10,10 @@ from collections.abc import Sequence
 
 from bot.app.config import Settings, SettingsError, load_settings
 from bot.app.errors import UserFacingError
+from bot.app.runner import client_id_from_token, invite_url, run_bot, sync_commands
+from bot.cli import add_verbs
+from bot.playground.demo import run_demo
+from bot.store.db import Database
 
 log = logging.getLogger("precis")
 
@@ -23,18 +27,15 @@ def configure_logging(level: str) -> None:
 # -- verbs ---------------------------------------------------------------------------------------
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app.runner import run_bot
     await run_bot(settings)
     return 0
 
 
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.playground.demo import run_demo
     return await run_demo(verbose=args.verbose)  # needs no token or key; ignores .env on purpose
 
 
 async def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app.runner import sync_commands
     names = await sync_commands(settings, args.guild)
     where = f"guild {args.guild}" if args.guild else "all guilds (global; may take up to an hour to appear)"
     print(f"synced {len(names)} commands to {where}: {', '.join(sorted(names))}")
@@ -42,7 +43,6 @@ async def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app.runner import client_id_from_token, invite_url
     client_id = args.client_id
     if client_id is None and settings.discord_token is not None:
         client_id = client_id_from_token(settings.discord_token.get_secret_value())
@@ -53,7 +53,6 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.store.db import Database
     db = Database(settings.database_path)
     await db.open(migrate=False)
     try:
@@ -94,7 +93,6 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("path", help="file to write the backup to")
     db.set_defaults(handler=cmd_db)
 
-    from bot.cli import add_verbs
     add_verbs(verbs)
     return parser
 

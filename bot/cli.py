@@ -137,12 +137,12 @@ async def cmd_usage(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     since_ms(args.since)   # a bad period is one line before anything opens
     async with open_services(settings) as services:
-        report = await services.modreports.build(args.guild, since=args.since)
-        rendered = await services.modreports.render(report, f"guild {args.guild}", chart=bool(args.chart))
+        report = await services.reports.build(args.guild, since=args.since)
+        rendered = await services.reports.render(report, f"guild {args.guild}", chart=bool(args.chart))
     if args.chart and rendered.png is not None:
         await asyncio.to_thread(Path(args.chart).write_bytes, rendered.png)
     if args.format == "json":
-        print(json.dumps(services.modreports.as_json(report), ensure_ascii=False, indent=2))
+        print(json.dumps(services.reports.as_json(report), ensure_ascii=False, indent=2))
     else:
         print(rendered.markdown)
     return 0

@@ -53,7 +53,7 @@ def report_files(rendered: RenderedReport, stem: str) -> list[discord.File]:
 class Reports(commands.Cog):
     def __init__(self, bot: PrecisBot) -> None:
         self.bot = bot
-        self.service = bot.services.modreports
+        self.service = bot.services.reports
 
     async def cog_load(self) -> None:
         self.digest_job = self.bot.background.periodic("digests", self.digests, every=DIGEST_TICK)

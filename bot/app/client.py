@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -12,10 +12,8 @@ from discord.ext import commands
 
 from bot.app.background import Background
 from bot.app.errors import UserFacingError
+from bot.app.services import Services
 from bot.discord_ui.replies import NO_PINGS, respond
-
-if TYPE_CHECKING:
-    from bot.app.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
 import signal
@@ -94,7 +95,6 @@ def invite_url(client_id: int) -> str:
 
 def client_id_from_token(token: str) -> int | None:
     """A bot token starts with the bot's user id in base64."""
-    import base64
     first = token.split(".", 1)[0]
     try:
         return int(base64.b64decode(first + "=" * (-len(first) % 4)).decode())

@@ -19,7 +19,7 @@ from bot.llm.openai_provider import LLMAnswerer, LLMSummarizer
 from bot.logbook.service import LogService
 from bot.logbook.writer import LogWriter
 from bot.questions.service import AnswerService
-from bot.reports.service import ModReportService
+from bot.reports.service import ReportService
 from bot.settings.budget import Budget
 from bot.settings.guild import GuildSettingsService
 from bot.store.db import Database
@@ -39,7 +39,7 @@ class Services:
     llm_client: AsyncOpenAI | None
     summaries: SummaryService
     answers: AnswerService
-    modreports: ModReportService
+    reports: ReportService
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
@@ -89,5 +89,5 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
                 db, partial(read_article, fetcher=fetcher), ExtractiveSummarizer(), llm_summarizer, budget,
                 article_ttl_ms=ttl, summary_ttl_ms=ttl),
             answers=AnswerService(db, ExtractiveAnswerer(), LLMAnswerer(client, model) if client else None, budget),
-            modreports=ModReportService(db, guild_settings, budget, llm_summarizer),
+            reports=ReportService(db, guild_settings, budget, llm_summarizer),
         )

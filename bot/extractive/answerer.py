@@ -1,8 +1,8 @@
 """The built-in question answerer used without an API key: quotes from the article, or an honest no.
 
 ExtractiveAnswerer scores the article's sentences against the question: IDF-weighted coverage of its
-terms (related words from bot/llm/lexicon.py count less), the asked-for kind of fact and how close it
-sits to the question's subject (bot/llm/cues.py), whether the asked relation is stated at all, and BM25
+terms (related words from bot/extractive/lexicon.py count less), the asked-for kind of fact and how close it
+sits to the question's subject (bot/extractive/cues.py), whether the asked relation is stated at all, and BM25
 passage rank as a tie-breaker; it abstains below a threshold tuned on half of the team's question set
 (tests/fixtures/questions.json).
 """

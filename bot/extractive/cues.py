@@ -1,8 +1,8 @@
 """What a question asks for, and whether a sentence holds that kind of fact.
 
-Rule-based like bot/llm/text.py and shipped with the code: question types ("cues") from the wording,
+Rule-based like bot/extractive/text.py and shipped with the code: question types ("cues") from the wording,
 the facts that answer each type (amounts, dates, names...), and how close a fact sits to the
-question's subject. Deterministic; nothing is downloaded. Wording and related words: bot/llm/lexicon.py.
+question's subject. Deterministic; nothing is downloaded. Wording and related words: bot/extractive/lexicon.py.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Words as news questions use them: chat spellings and phrasal verbs made plain, related words, names
 and the relation a question asks about ("who will *buy* it?").
 
-A small built-in lexicon, rule-based and deterministic like bot/llm/text.py; nothing is downloaded.
-Used by bot/llm/cues.py and the extractive answerer to match paraphrased questions.
+A small built-in lexicon, rule-based and deterministic like bot/extractive/text.py; nothing is downloaded.
+Used by bot/extractive/cues.py and the extractive answerer to match paraphrased questions.
 """
 
 from __future__ import annotations

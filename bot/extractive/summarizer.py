@@ -1,7 +1,7 @@
 """The built-in summariser used without an API key: sentences picked from the article, never invented.
 
 ExtractiveSummarizer ranks sentences with TextRank over TF-IDF cosine similarity plus a mild lead
-bias (news puts the key facts first). The answerer lives in bot/llm/extractive_answers.py.
+bias (news puts the key facts first). The answerer lives in bot/extractive/answerer.py.
 """
 
 from __future__ import annotations

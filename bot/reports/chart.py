@@ -11,6 +11,10 @@ import asyncio
 import io
 import threading
 
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # no display needed: Agg draws in memory
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.figure import Figure
+
 from bot.reports.model import Report
 from bot.util.timeutil import from_ms
 
@@ -23,13 +27,6 @@ async def render_chart_png(report: Report) -> bytes:
 
 
 def _render(report: Report) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")   # no display on a server; set before anything draws
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-    from matplotlib.figure import Figure
-
     with _lock:
         fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
         FigureCanvasAgg(fig)

@@ -32,7 +32,7 @@ class RenderedReport:
     png: bytes | None
 
 
-class ModReportService:
+class ReportService:
     def __init__(self, db: Database, guild_settings: GuildSettingsService, budget: Budget,
                  llm: Summarizer | None) -> None:
         self.db = db

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
+import discord
+import discord.gateway
+import discord.http
 import yarl
 
 from .server import FakeDiscord
-
-if TYPE_CHECKING:
-    import discord
 
 ClientT = TypeVar("ClientT", bound="discord.Client")
 
@@ -27,9 +27,6 @@ def pointed_at(fake: FakeDiscord) -> Iterator[FakeDiscord]:
 @contextlib.contextmanager
 def pointed_at_urls(api_base: str, gateway_url: str) -> Iterator[None]:
     """Point discord.py at a stand-in given by its URLs (e.g. one started by another process)."""
-    import discord.gateway
-    import discord.http
-
     old_base, old_gateway = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     discord.http.Route.BASE = api_base
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)

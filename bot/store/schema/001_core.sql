@@ -1,4 +1,4 @@
--- Per-guild settings: one row per changed key; defaults live in code (bot/guild_settings.py),
+-- Per-guild settings: one row per changed key; defaults live in code (bot/settings/guild.py),
 -- so adding a setting needs no migration. Values are JSON.
 CREATE TABLE guild_settings (
     guild_id    INTEGER NOT NULL,

@@ -1,4 +1,4 @@
-"""Question types and the facts that answer them (bot/llm/cues.py)."""
+"""Question types and the facts that answer them (bot/extractive/cues.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Question wording made plain, related words, names and relations (bot/llm/lexicon.py)."""
+"""Question wording made plain, related words, names and relations (bot/extractive/lexicon.py)."""
 
 from __future__ import annotations
 

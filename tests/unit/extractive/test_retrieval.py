@@ -1,4 +1,4 @@
-"""Passages with exact offsets and BM25 ranking (bot/retrieval.py)."""
+"""Passages with exact offsets and BM25 ranking (bot/extractive/retrieval.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Properties of the built-in extractive summaries (bot/llm/extractive.py)."""
+"""Properties of the built-in extractive summaries (bot/extractive/summarizer.py)."""
 
 from __future__ import annotations
 
