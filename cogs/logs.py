@@ -15,7 +15,7 @@ from bot.app.errors import UserFacingError
 from bot.discord_ui.checks import moderators_only
 from bot.discord_ui.replies import respond
 from bot.discord_ui.transformers import PeriodOption
-from bot.store.moderation import jump_url
+from bot.store.location import jump_url
 from bot.util.text import clip, escape, one_line
 
 SNIPPET = 160

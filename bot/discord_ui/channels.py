@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import discord
 
+from bot.store.location import Location
 
-def location(channel: object) -> tuple[int, int | None]:
-    """(channel id, thread id): a thread's messages belong to its parent channel in our records."""
+
+def location(channel: object) -> Location:
+    """Where a message in `channel` lives in our records: a thread's messages belong to its parent channel."""
     if isinstance(channel, discord.Thread):
-        return channel.parent_id or channel.id, channel.id
-    return getattr(channel, "id", 0), None
+        return Location(channel.parent_id or channel.id, channel.id)
+    return Location(getattr(channel, "id", 0))

@@ -19,7 +19,8 @@ from bot.reports.model import ChannelCount, ChannelDigest, FlagCategory, OpenRep
 from bot.store import moderation as mod_store
 from bot.store import reports as store
 from bot.store.db import Database
-from bot.store.moderation import Flag, jump_url
+from bot.store.location import jump_url
+from bot.store.moderation import Flag
 from bot.store.reports import HOUR_MS, Scope
 
 log = logging.getLogger(__name__)

@@ -16,6 +16,7 @@ from typing import Literal
 import aiosqlite
 
 from bot.store.db import Database
+from bot.store.location import jump_url
 
 
 async def _one(conn: aiosqlite.Connection, sql: str, params: Sequence[object]) -> sqlite3.Row | None:
@@ -88,10 +89,6 @@ class Flag:
     @property
     def jump_url(self) -> str:
         return jump_url(self.guild_id, self.channel_id, self.message_id)
-
-
-def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
-    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
 
 
 _INSERT_FLAG = (
