@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "casual"
+from tests.helpers.paths import FIXTURES
+
+FIXTURE = FIXTURES / "casual"
 KINDS = {"number", "money", "date", "time", "duration", "person", "organisation", "place", "yesno", "reason",
          "description"}
 FIELDS = {"id", "article", "question", "answerable", "kind", "answers", "evidence"}
