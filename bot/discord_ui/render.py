@@ -1,4 +1,9 @@
-"""Discord embeds for summaries and answers, always within Discord's limits."""
+"""Discord embeds for summaries and answers, always within Discord's limits.
+
+Every text taken from an article or a model is escaped for Discord markdown where Discord renders it
+(titles, descriptions, message content), so a page cannot make a bold headline or a masked phishing link
+in the bot's name; the author line and footers are plain text in Discord and are not escaped.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ import discord
 
 from bot.articles.model import Article
 from bot.llm.base import Answer, Summary
-from bot.util.text import clip
+from bot.llm.sanitize import strip_links
+from bot.util.text import clip, escape
 
 TITLE, DESCRIPTION, FIELD, FOOTER, AUTHOR, TOTAL = 256, 4096, 1024, 2048, 256, 6000
 COLOUR = discord.Colour.from_rgb(46, 125, 166)
@@ -28,16 +34,28 @@ def _byline(article: Article) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def shown(text: str, limit: int) -> str:
+    """Article or model text as Discord shows it: escaped, then cut to `limit` (escapes count)."""
+    return clip(escape(text), limit)
+
+
+def source_link(title: str, url: str) -> str:
+    """A masked link to the article whose text cannot end the link early or carry a link of its own:
+    a title like `Real](https://evil.example) [` must not take the link over."""
+    text = shown(strip_links(title.replace("[", " ").replace("]", " ")), 200) or "the article"
+    return f"[{text}](<{url}>)"
+
+
 def _footer(*notes: str | None) -> str:
     return clip(" · ".join(n for n in notes if n), FOOTER)
 
 
 def summary_embed(article: Article, summary: Summary, *, notice: str | None = None) -> discord.Embed:
-    embed = discord.Embed(title=clip(summary.title or article.title or article.url, TITLE),
+    embed = discord.Embed(title=shown(summary.title or article.title or article.url, TITLE),
                           url=article.final_url or article.url, colour=COLOUR)
     embed.set_author(name=clip(_byline(article), AUTHOR))
-    points = "\n".join(f"• {clip(p, 400)}" for p in summary.key_points)
-    body = f"**TL;DR** {summary.tldr.strip()}"
+    points = "\n".join(f"• {shown(p, 400)}" for p in summary.key_points)
+    body = f"**TL;DR** {shown(summary.tldr, 1500)}"
     embed.description = clip(f"{body}\n\n{points}" if points else body, 3000)
     embed.set_footer(text=_footer(provider_label(summary.provider, summary.model), summary.note, notice))
     return embed
@@ -45,20 +63,20 @@ def summary_embed(article: Article, summary: Summary, *, notice: str | None = No
 
 def summary_text(article: Article, summary: Summary, *, notice: str | None = None) -> str:
     """Plain-text form for channels where the bot may not embed links."""
-    lines = [f"**{clip(summary.title or article.title or article.url, TITLE)}** <{article.url}>",
-             _byline(article), "", f"**TL;DR** {summary.tldr.strip()}"]
-    lines += [f"• {clip(p, 400)}" for p in summary.key_points]
-    lines.append(f"-# {_footer(provider_label(summary.provider, summary.model), summary.note, notice)}")
+    lines = [f"**{shown(summary.title or article.title or article.url, TITLE)}** <{article.url}>",
+             shown(_byline(article), AUTHOR), "", f"**TL;DR** {shown(summary.tldr, 1500)}"]
+    lines += [f"• {shown(p, 400)}" for p in summary.key_points]
+    lines.append(f"-# {escape(_footer(provider_label(summary.provider, summary.model), summary.note, notice))}")
     return clip("\n".join(lines), 2000)
 
 
 def answer_embed(article: Article, question: str, answer: Answer, *, notice: str | None = None) -> discord.Embed:
-    embed = discord.Embed(title=clip(question, TITLE), colour=COLOUR)
-    quotes = [clip(" ".join(q.text.split()), 700) for q in answer.quotes[:2]]
+    embed = discord.Embed(title=shown(question, TITLE), colour=COLOUR)
+    quotes = [" ".join(q.text.split()) for q in answer.quotes[:2]]
     # An extractive answer *is* its quotes: show them once, as quotes.
-    parts = [] if " ".join(answer.text.split()) == " ".join(quotes) else [clip(answer.text, 1500)]
-    parts += [f"> {quote}" for quote in quotes]
-    parts.append(f"Source: [{clip(article.title or article.url, 200)}]({article.final_url or article.url})")
+    parts = [] if " ".join(answer.text.split()) == " ".join(quotes) else [shown(answer.text, 1500)]
+    parts += [f"> {shown(quote, 700)}" for quote in quotes]
+    parts.append(f"Source: {source_link(article.title or article.url, article.final_url or article.url)}")
     embed.description = clip("\n\n".join(parts), 3500)
     who = f"AI answer ({answer.model})" if answer.provider == "llm" and answer.model else "built-in answer"
     confidence = f"confidence {answer.confidence:.0%}" if answer.answerable else None

@@ -18,6 +18,7 @@ from bot.reports.schedule import DigestResult, PostFn, run_due
 from bot.settings.budget import Budget
 from bot.settings.guild import GuildSettingsService
 from bot.store.db import Database
+from bot.util.text import escape
 from bot.util.timeutil import now_ms, period_start
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class ReportService:
             summary = await llm.summarize(conversation, style="brief")
             await self.budget.record(guild_id=guild_id, user_id=None, feature="digest", model=summary.model,
                                      usage=summary.usage)
-            return summary.tldr
+            return escape(summary.tldr)   # digests are Markdown-ready, like the extractive one
         return write
 
     async def build(self, guild_id: int, *, since: str = "7d", until_ms: int | None = None,

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from discord.utils import escape_markdown
+
+# A "[" with an even number of backslashes before it (none included) still opens a masked link.
+_OPEN_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)\[")
 
 
 def one_line(text: str) -> str:
@@ -45,6 +50,7 @@ def split_text(text: str, limit: int) -> list[str]:
 
 
 def escape(text: str) -> str:
-    """One line of `text` with Discord markdown escaped; links stay intact and mentions readable (they are
-    sent with AllowedMentions.none(), so they never ping)."""
-    return escape_markdown(one_line(text))
+    """One line of `text` with Discord markdown escaped; bare links stay intact and mentions readable (they
+    are sent with AllowedMentions.none(), so they never ping). No masked link `[text](url)` survives:
+    escape_markdown escapes only the first "[" of a line that holds several, so every other one is too."""
+    return _OPEN_BRACKET.sub(r"\1\\[", escape_markdown(one_line(text)))
