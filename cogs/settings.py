@@ -30,7 +30,9 @@ def describe(s: GuildSettings) -> dict[str, str]:
         "Summaries": (f"mode **{s.summary_mode}** · style **{s.summary_style}** · question threads "
                       f"**{'on' if s.summary_threads else 'off'}**\n"
                       f"only in: {_channels(s.summary_channels) if s.summary_channels else 'every channel'}"
-                      f" · never in: {_channels(s.summary_excluded_channels)}"),
+                      f" · never in: {_channels(s.summary_excluded_channels)}\n"
+                      f"automatic summaries at most **{_limit(s.summary_member_limit)}** per member and "
+                      f"**{_limit(s.summary_channel_limit)}** per channel every **{s.summary_limit_minutes} min**"),
         "Language": f"**{s.language or 'article language'}**",
         "Questions": f"recent-article window **{s.ask_window_minutes} min** · thread trigger `{s.thread_trigger}`",
         "Logging": (f"**{'on' if s.log_enabled else 'off'}** · bots **{'yes' if s.log_bots else 'no'}** · keep "
@@ -42,6 +44,10 @@ def describe(s: GuildSettings) -> dict[str, str]:
         "Budget": (f"daily tokens **{s.daily_tokens:,}**{' (LLM off)' if s.daily_tokens == 0 else ''} · "
                    f"cooldown **{s.cooldown_seconds} s**"),
     }
+
+
+def _limit(value: int) -> str:
+    return "no limit" if value == 0 else str(value)
 
 
 def _id(channel: Channel | None) -> int | None:
@@ -98,12 +104,18 @@ class Config(commands.GroupCog, group_name="config", group_description="Settings
                            style="default style", threads="open a question thread under each summary",
                            only_in="add a channel to the allow list (empty list = every channel)",
                            not_only_in="remove a channel from the allow list",
-                           never_in="add a channel to the deny list", allow_again="remove a channel from the deny list")
+                           never_in="add a channel to the deny list", allow_again="remove a channel from the deny list",
+                           per_member="automatic summaries one member may cause per period (0 = no limit)",
+                           per_channel="automatic summaries per channel per period (0 = no limit)",
+                           period_minutes="the period of those limits, in minutes")
     @admins_only()
     async def summaries(self, interaction: discord.Interaction, mode: Literal["off", "auto", "reaction"] | None = None,
                         style: Literal["brief", "detailed", "bullets"] | None = None, threads: bool | None = None,
                         only_in: Channel | None = None, not_only_in: Channel | None = None,
-                        never_in: Channel | None = None, allow_again: Channel | None = None) -> None:
+                        never_in: Channel | None = None, allow_again: Channel | None = None,
+                        per_member: app_commands.Range[int, 0, 1_000] | None = None,
+                        per_channel: app_commands.Range[int, 0, 1_000] | None = None,
+                        period_minutes: app_commands.Range[int, 1, 1_440] | None = None) -> None:
         assert interaction.guild_id is not None
         current = await self.settings.get(interaction.guild_id)
         allow = deny = None
@@ -112,7 +124,8 @@ class Config(commands.GroupCog, group_name="config", group_description="Settings
         if never_in or allow_again:
             deny = _toggle(current.summary_excluded_channels, _id(never_in), _id(allow_again))
         await self._update(interaction, summary_mode=mode, summary_style=style, summary_threads=threads,
-                           summary_channels=allow, summary_excluded_channels=deny)
+                           summary_channels=allow, summary_excluded_channels=deny, summary_member_limit=per_member,
+                           summary_channel_limit=per_channel, summary_limit_minutes=period_minutes)
 
     @app_commands.command(name="language", description="Default language of summaries and answers")
     @app_commands.describe(code="a language code such as en, es, de, pt-br; 'auto' = the article's language")

@@ -11,12 +11,14 @@ from discord.ext import commands
 
 from bot.app.client import PrecisBot
 from bot.app.errors import ArticleError, NotAnArticle
+from bot.articles.reader import article_url
 from bot.articles.urls import canonicalize, find_links
 from bot.discord_ui.channels import location
 from bot.discord_ui.render import summary_embed, summary_text
 from bot.discord_ui.replies import NO_PINGS, respond
 from bot.settings.guild import GuildSettings
 from bot.store.articles import SummaryPost
+from bot.summaries.limits import HostBusy, Limited
 from bot.summaries.service import SummaryResult
 from bot.util.text import clip
 from bot.util.timeutil import now_ms, to_ms
@@ -25,6 +27,10 @@ log = logging.getLogger(__name__)
 
 REACTION = "📰"
 SORRY = "Sorry, I couldn't summarise that link because of a problem on my side."
+MEMBER_LIMITED = ("That's a lot of links in a short time: I'll summarise more for {who} in about {minutes} min "
+                  "(`/summarize` still works).")
+CHANNEL_LIMITED = ("Lots of links here lately: I'm pausing automatic summaries in this channel for about "
+                   "{minutes} min (`/summarize` still works).")
 Messageable = discord.TextChannel | discord.Thread | discord.VoiceChannel
 
 
@@ -55,7 +61,7 @@ class Summaries(commands.Cog):
                                         created_at=to_ms(message.created_at))
         settings = await self.services.guild_settings.get(message.guild.id)
         if settings.summary_mode == "auto" and channel_allowed(settings, message.channel):  # type: ignore[arg-type]
-            await self.summarize_message(message, links, settings)
+            await self.summarize_message(message, links, settings, requester_id=message.author.id)
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
@@ -78,9 +84,12 @@ class Summaries(commands.Cog):
         already = await self.service.posted_for(message.id)
         links = [link for link in links if canonicalize(link) not in already]
         if links:
-            await self.summarize_message(message, links, settings)
+            await self.summarize_message(message, links, settings, requester_id=payload.user_id)
 
-    async def summarize_message(self, message: discord.Message, links: list[str], settings: GuildSettings) -> None:
+    async def summarize_message(self, message: discord.Message, links: list[str], settings: GuildSettings, *,
+                                requester_id: int) -> None:
+        """Summarise the links of a message nobody used a command for (a post, or a 📰 reaction by
+        `requester_id`), within the guild's limits per member and per channel."""
         channel = message.channel
         assert message.guild is not None and isinstance(channel, Messageable)
         me = message.guild.me
@@ -89,14 +98,34 @@ class Summaries(commands.Cog):
         if not can_send:
             log.warning("no permission to send in #%s (%s); not summarising", channel, channel.id)
             return
+        host_noted = False
         for link in links:
+            try:
+                article_url(link)
+            except NotAnArticle:
+                continue                         # images, videos...: silently not our business, and free
+            except ArticleError as exc:
+                await self._reply(message, content=exc.message)
+                continue
+            limited = self.service.auto_limits.take(
+                guild_id=message.guild.id, channel_id=channel.id, user_id=requester_id,
+                member_limit=settings.summary_member_limit, channel_limit=settings.summary_channel_limit,
+                window_minutes=settings.summary_limit_minutes)
+            if limited is not None:
+                await self._limited(message, limited, requester_id)
+                return                           # the message's other links wait too
             try:
                 async with channel.typing():
                     result = await self.service.summarize(
                         link, style=settings.summary_style, language=settings.language,
                         guild_id=message.guild.id, user_id=message.author.id)
             except NotAnArticle:
-                continue                         # images, videos...: silently not our business
+                continue
+            except HostBusy as exc:
+                if not host_noted:               # one line per message, however many variants it holds
+                    host_noted = True
+                    await self._reply(message, content=exc.message)
+                continue
             except ArticleError as exc:
                 await self._reply(message, content=exc.message)
                 continue
@@ -105,6 +134,18 @@ class Summaries(commands.Cog):
                 await self._reply(message, content=SORRY)
                 continue
             await self._post_summary(message, result, settings, perms.embed_links, perms.create_public_threads)
+
+    async def _limited(self, message: discord.Message, limited: Limited, requester_id: int) -> None:
+        log.info("automatic summary in channel %s for member %s skipped: %s limit (%.0f s)", message.channel.id,
+                 requester_id, limited.scope, limited.retry_after)
+        if not limited.notify:
+            return                               # said once this window; a line per link would be a flood
+        if limited.scope == "member":
+            who = "you" if requester_id == message.author.id else f"<@{requester_id}>"
+            text = MEMBER_LIMITED.format(who=who, minutes=limited.minutes)
+        else:
+            text = CHANNEL_LIMITED.format(minutes=limited.minutes)
+        await self._reply(message, content=text)
 
     async def _post_summary(self, message: discord.Message, result: SummaryResult, settings: GuildSettings,
                             can_embed: bool, can_thread: bool) -> None:

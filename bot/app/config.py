@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     fetch_allowed_ports: list[int] = Field(default_factory=lambda: [80, 443])
     # Private networks the fetcher may reach anyway (an intranet you trust; the tests' loopback server).
     fetch_allowed_networks: list[str] = Field(default_factory=list)
+    # New pages fetched from one host per minute, across all guilds (0 = no limit): query-string variants of
+    # one page are new URLs, and must not multiply fetches.
+    fetch_per_host_per_minute: int = Field(20, ge=0, le=100_000)
 
     backfill_limit: int = Field(5_000, ge=0, le=1_000_000)   # messages per channel after downtime
     log_queue_size: int = Field(50_000, ge=100, le=10_000_000)

@@ -23,6 +23,7 @@ from bot.reports.service import ReportService
 from bot.settings.budget import Budget
 from bot.settings.guild import GuildSettingsService
 from bot.store.db import Database
+from bot.summaries.limits import HostLimits
 from bot.summaries.service import HOUR_MS, SummaryService
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,8 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             llm_client=client,
             summaries=SummaryService(
                 db, partial(read_article, fetcher=fetcher), ExtractiveSummarizer(), llm_summarizer, budget,
-                article_ttl_ms=ttl, summary_ttl_ms=ttl),
+                article_ttl_ms=ttl, summary_ttl_ms=ttl,
+                host_limits=HostLimits(settings.fetch_per_host_per_minute)),
             answers=AnswerService(db, ExtractiveAnswerer(), LLMAnswerer(client, model) if client else None, budget),
             reports=ReportService(db, guild_settings, budget, llm_summarizer),
         )

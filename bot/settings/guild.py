@@ -29,6 +29,10 @@ class GuildSettings(BaseModel):
     summary_excluded_channels: list[int] = Field(default_factory=list)
     summary_style: Literal["brief", "detailed", "bullets"] = "brief"
     summary_threads: bool = False                                    # open a thread for questions
+    # automatic (link and reaction) summaries one member, and one channel, may cause per window (0 = no limit)
+    summary_member_limit: int = Field(5, ge=0, le=1_000)
+    summary_channel_limit: int = Field(15, ge=0, le=1_000)
+    summary_limit_minutes: int = Field(10, ge=1, le=1_440)
     language: str | None = None                                      # None = the article's language
     # questions
     ask_window_minutes: int = Field(120, ge=1, le=10_080)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from bot.app.errors import ArticleError, LLMError
 from bot.articles.model import Article
@@ -18,6 +19,7 @@ from bot.settings.budget import Budget
 from bot.store import articles as store
 from bot.store.articles import SummaryKey, SummaryPost
 from bot.store.db import Database
+from bot.summaries.limits import AutoSummaryLimits, HostBusy, HostLimits
 from bot.summaries.singleflight import SingleFlight
 from bot.util.timeutil import now_ms
 
@@ -42,7 +44,8 @@ class SummaryResult:
 class SummaryService:
     def __init__(self, db: Database, read_article: ArticleReader, extractive: Summarizer, llm: Summarizer | None,
                  budget: Budget, *, article_ttl_ms: int = 24 * HOUR_MS, summary_ttl_ms: int = 24 * HOUR_MS,
-                 failure_ttl_ms: int = 5 * 60_000, clock: Callable[[], int] = now_ms) -> None:
+                 failure_ttl_ms: int = 5 * 60_000, clock: Callable[[], int] = now_ms,
+                 host_limits: HostLimits | None = None) -> None:
         self.db = db
         self._read = read_article
         self.extractive = extractive
@@ -52,6 +55,8 @@ class SummaryService:
         self._summary_ttl = summary_ttl_ms
         self._failure_ttl = failure_ttl_ms
         self._clock = clock
+        self._hosts = host_limits
+        self.auto_limits = AutoSummaryLimits()   # links and reactions: per member and per channel
         self._articles: SingleFlight[Article] = SingleFlight()
         self._summaries: SingleFlight[Summary] = SingleFlight()
 
@@ -70,6 +75,12 @@ class SummaryService:
         failure = await store.get_failure(self.db, canonical, now)
         if failure is not None:
             raise ArticleError(failure)
+        if self._hosts is not None:   # query-string variants are new URLs: each costs its host a fetch
+            host = urlsplit(canonical).hostname or ""
+            limited = self._hosts.take(host)
+            if limited is not None:
+                log.info("not fetching %s: %s is rate limited for %.0f s", canonical, host, limited.retry_after)
+                raise HostBusy(host, limited)
         try:
             article = await self._read(canonical)
         except ArticleError as exc:
