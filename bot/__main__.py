@@ -18,10 +18,18 @@ from bot.store.db import Database
 log = logging.getLogger("precis")
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-                        stream=sys.stderr)
-    logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLevelName(level)))
+OWN_LOGGERS = ("precis", "bot", "cogs")
+
+
+def configure_logging(level: int, libraries: int) -> None:
+    """Our loggers at `level`; every library (discord.py, aiosqlite, openai, trafilatura...) at `libraries`,
+    never below INFO: their DEBUG lines carry payloads (message text, SQL parameters, prompts), and
+    message content never goes into log lines. Python warnings are logged like the rest."""
+    logging.basicConfig(level=max(logging.INFO, libraries), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    logging.captureWarnings(True)
+    for name in OWN_LOGGERS:
+        logging.getLogger(name).setLevel(level)
 
 
 # -- verbs ---------------------------------------------------------------------------------------
@@ -105,10 +113,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"precis: {exc}", file=sys.stderr)
         return 2
-    # The bot logs at LOG_LEVEL; one-shot verbs keep quiet unless asked, so their output stays readable.
-    level = settings.log_level if args.verb == "run" or args.log_level else max(
-        logging.WARNING, logging.getLevelName(settings.log_level))
-    configure_logging(logging.getLevelName(level) if isinstance(level, int) else level)
+    # The bot logs at LOG_LEVEL. One-shot verbs keep quiet unless asked, so their output stays readable and
+    # a failure is the one `precis:` line: our warnings show, libraries' (trafilatura's "discarding data")
+    # only from ERROR up.
+    level = logging.getLevelName(settings.log_level)
+    if args.verb == "run" or args.log_level:
+        configure_logging(level, level)
+    else:
+        configure_logging(max(logging.WARNING, level), logging.ERROR)
     try:
         return asyncio.run(args.handler(args, settings))
     except SettingsError as exc:

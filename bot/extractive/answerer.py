@@ -170,7 +170,7 @@ class ExtractiveAnswerer:
                         conf = conf / _CUE_MISSING * _CUE_NEXT_DOOR * _fit(q, spans[j].text)
                     break
         conf = round(min(1.0, max(0.0, conf)), 4)
-        logger.debug("extractive answer: %r -> sentence %d, confidence %.2f", question, i, conf)
+        logger.debug("extractive answer: sentence %d, confidence %.2f", i, conf)   # never the words asked
         if conf < self.threshold:
             return self._abstain(note, conf)
         quotes = [Quote(spans[j].text, spans[j].start, spans[j].end) for j in sorted(chosen)]

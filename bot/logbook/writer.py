@@ -5,7 +5,7 @@
 - A full queue makes `put` wait (backpressure); nothing is dropped.
 - Transient database errors (locked, busy, disk full, I/O) are retried with backoff while the rows
   wait in memory; a batch that fails for any other reason is split until the bad row is isolated,
-  and that row goes to `log_dead_letters` instead of vanishing.
+  and that row's ids (never its content) go to `log_dead_letters` instead of vanishing.
 - `flush()` waits until everything enqueued before it is committed; `stop()` flushes and ends.
 """
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from bot.store import logbook
 from bot.store.db import Database
-from bot.store.logbook import LogOp
+from bot.store.logbook import LogOp, op_ids
 from bot.util.timeutil import now_ms
 
 log = logging.getLogger(__name__)
@@ -166,7 +166,8 @@ class LogWriter:
             try:
                 await self._retrying(lambda: self._write(batch), 1)
             except Exception as exc:
-                log.error("log row could not be stored; kept in log_dead_letters: %r", batch[0])
+                log.error("log row could not be stored (%s); its ids are kept in log_dead_letters: %s",
+                          exc, op_ids(batch[0]))
                 self.stats.dead_letters += 1
                 await self._dead_letter(batch[0], str(exc))
             return
@@ -181,5 +182,4 @@ class LogWriter:
         try:
             await self._retrying(lambda: logbook.store_dead_letter(self._db, op, error, now_ms()), 1)
         except Exception as exc:
-            log.error("not even the dead letter could be stored (%s); the row survives only in this "
-                      "log line: %r", exc, op)
+            log.error("not even the dead letter could be stored (%s); lost: %s", exc, op_ids(op))

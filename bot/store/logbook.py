@@ -135,9 +135,46 @@ async def apply(db: Database, ops: Sequence[LogOp]) -> None:
     await db.transaction(statements(ops))
 
 
+@dataclass(frozen=True, slots=True)
+class OpIds:
+    """What a log operation is about, without its words: enough to find it on Discord again."""
+    kind: str
+    guild_id: int | None
+    channel_id: int | None
+    message_id: int | None
+    author_id: int | None
+
+    def __str__(self) -> str:
+        parts = [self.kind] + [f"{name} {value}" for name, value in (
+            ("message", self.message_id), ("channel", self.channel_id), ("guild", self.guild_id),
+            ("author", self.author_id)) if value is not None]
+        return " ".join(parts)
+
+
+def op_ids(op: LogOp) -> OpIds:
+    kind = type(op).__name__
+    if isinstance(op, MessageRow):
+        return OpIds(kind, op.guild_id, op.where, op.id, op.author_id)
+    if isinstance(op, Edit):
+        message = op.message
+        return OpIds(kind, op.guild_id, message.where if message else None, op.message_id,
+                     message.author_id if message else None)
+    if isinstance(op, Delete):
+        return OpIds(kind, op.guild_id, None, op.message_ids[0] if op.message_ids else None, None)
+    if isinstance(op, ThreadEvent):
+        return OpIds(kind, op.guild_id, op.id, None, op.owner_id)
+    return OpIds(kind, op.guild_id, op.channel_id, op.last_message_id, None)
+
+
 async def store_dead_letter(db: Database, op: LogOp, error: str, at: int) -> None:
-    await db.execute("INSERT INTO log_dead_letters (op, payload, error, failed_at) VALUES (?, ?, ?, ?)",
-                     (type(op).__name__, repr(op), error, at))
+    """Keep that a row could not be stored, and why; never its content (see 006_dead_letters.sql)."""
+    ids = op_ids(op)
+    fit = [v if v is None or -2 ** 63 <= v < 2 ** 63 else None    # an id SQLite cannot hold may be why it failed
+           for v in (ids.guild_id, ids.channel_id, ids.message_id, ids.author_id)]
+    await db.execute(
+        "INSERT INTO log_dead_letters (op, guild_id, channel_id, message_id, author_id, error, failed_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (ids.kind, *fit, error[:300], at))
 
 
 # -- cursors and privacy -----------------------------------------------------------------------------
@@ -201,6 +238,7 @@ async def forget_member(db: Database, guild_id: int, user_id: int) -> ForgetResu
         await conn.execute(
             "UPDATE member_report_reasons SET reason = NULL WHERE reporter_id = ? AND report_id IN "
             "(SELECT id FROM member_reports WHERE guild_id = ?)", (user_id, guild_id))
+        await conn.execute("DELETE FROM log_dead_letters WHERE guild_id = ? AND author_id = ?", (guild_id, user_id))
     return ForgetResult(messages, revisions, questions)
 
 
@@ -236,8 +274,11 @@ async def purge(db: Database, guild_id: int, *, older_than: int, deleted_before:
              f"WHERE id IN ({marks})", ids, False),
         ])
         blanked += len(ids)
-    await db.transaction([(
-        "DELETE FROM threads WHERE guild_id = ? AND created_at < ?", (guild_id, older_than), False)])
+    await db.transaction([
+        ("DELETE FROM threads WHERE guild_id = ? AND created_at < ?", (guild_id, older_than), False),
+        # Dead letters age like the rows they stand for; those from before they kept a guild go with any.
+        ("DELETE FROM log_dead_letters WHERE (guild_id = ? OR guild_id IS NULL) AND failed_at < ?",
+         (guild_id, older_than), False)])
     return removed, blanked
 
 

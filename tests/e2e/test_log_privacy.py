@@ -1,0 +1,66 @@
+"""Rows the log cannot store leave ids, never words: in log_dead_letters and in the bot's log lines; and
+/privacy forget and retention reach those dead letters too."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from bot.playground.fake_discord import FakeDiscord
+from bot.util.timeutil import now_ms
+from tests.fakes.article_server import ArticleServer
+from tests.helpers.log import log_rows
+from tests.helpers.wait import until
+
+DAY_MS = 86_400_000
+SECRET = "lighthouse keeper's password is gannet"
+
+# The database refuses these rows for good (not "busy": the writer must give up on them, not retry).
+REFUSE_POISON = ("CREATE TRIGGER refuse_poison BEFORE INSERT ON messages WHEN NEW.content LIKE '%poison%' "
+                 "BEGIN SELECT RAISE(ABORT, 'this row is refused'); END")
+
+
+def our_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Every line the bot's own code logged (discord.py runs at INFO at most in `precis run`)."""
+    return [r.getMessage() for r in caplog.records if r.name.startswith(("bot", "cogs", "precis"))]
+
+
+async def test_dead_letters_keep_ids_only_and_forget_and_retention_remove_them(
+        launch_bot: Any, fake_discord: FakeDiscord, article_server: ArticleServer,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake = fake_discord
+    general, alice, bob = fake.channel("general"), fake.user("alice"), fake.user("bob")
+    async with launch_bot() as h:
+        await h.services.db.execute(REFUSE_POISON)
+        mine = await fake.post(general, alice, f"poison: the {SECRET}")
+        theirs = await fake.post(general, bob, f"poison too: bob knows the {SECRET}")
+        fine = await fake.post(general, alice, "an ordinary message")
+        await h.settle()
+        await until(lambda: h.services.log.writer.stats.dead_letters == 2, what="two dead letters")
+        letters = await log_rows(h, table="log_dead_letters")
+        assert [(r["op"], r["guild_id"], r["channel_id"], r["message_id"], r["author_id"]) for r in letters] == [
+            ("MessageRow", fake.guild_id, general, int(mine["id"]), alice),
+            ("MessageRow", fake.guild_id, general, int(theirs["id"]), bob)]
+        assert all("refused" in r["error"] and "gannet" not in repr(r) for r in letters)
+        assert [r["id"] for r in await log_rows(h)] == [int(fine["id"])]
+
+        # A question with the secret in it goes through the answerer, which logs its work.
+        handle = await fake.slash(bob, general, "ask", {"question": f"Is the {SECRET}?",
+                                                        "url": article_server.url("pages/ledger-council-budget.html")})
+        assert (await handle.reply()).embeds
+
+        forgot = await (await fake.slash(alice, general, "privacy forget", {})).reply()
+        assert forgot.ephemeral
+        assert [r["author_id"] for r in await log_rows(h, table="log_dead_letters")] == [bob]
+
+        await h.services.log.purge_all(now=now_ms() + 89 * DAY_MS)        # kept 90 days, like the messages
+        assert len(await log_rows(h, table="log_dead_letters")) == 1
+        await h.services.log.purge_all(now=now_ms() + 91 * DAY_MS)
+        assert await log_rows(h, table="log_dead_letters") == []
+
+    lines = our_lines(caplog)
+    assert any(f"message {mine['id']}" in line for line in lines)           # the ids are logged...
+    assert not [line for line in lines if "gannet" in line]                # ...the words never
