@@ -39,6 +39,9 @@ class Settings(BaseSettings):
 
     backfill_limit: int = Field(5_000, ge=0, le=1_000_000)   # messages per channel after downtime
     log_queue_size: int = Field(50_000, ge=100, le=10_000_000)
+    # Seconds a stop may spend on the Discord connection, and again on writing the log; rows the database
+    # has not taken by then go to a spill file beside it, replayed at the next start.
+    shutdown_timeout: float = Field(10.0, gt=0, le=600)
 
     summary_cache_hours: float = Field(24.0, ge=0)
     max_links_per_message: int = Field(3, ge=1, le=10)

@@ -54,7 +54,12 @@ async def run_bot(settings: Settings, *, stop: asyncio.Event | None = None, hand
                 await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
                 log.info("shutting down")
                 stopper.cancel()
-                await bot.close()
+                try:
+                    await asyncio.wait_for(bot.close(), settings.shutdown_timeout)
+                except TimeoutError:
+                    log.warning("closing the Discord connection took over %.0f s; stopping anyway",
+                                settings.shutdown_timeout)
+                runner.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await runner
     except discord.LoginFailure:

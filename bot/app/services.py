@@ -17,6 +17,7 @@ from bot.extractive.answerer import ExtractiveAnswerer
 from bot.extractive.summarizer import ExtractiveSummarizer
 from bot.llm.openai_provider import LLMAnswerer, LLMSummarizer
 from bot.logbook.service import LogService
+from bot.logbook.spill import spill_path_for
 from bot.logbook.writer import LogWriter
 from bot.questions.service import AnswerService
 from bot.reports.service import ReportService
@@ -63,9 +64,11 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
         db = await Database(settings.database_path).open()
         stack.push_async_callback(db.close)
         guild_settings = GuildSettingsService(db)
-        writer = LogWriter(db, max_queue=settings.log_queue_size)
+        writer = LogWriter(db, max_queue=settings.log_queue_size, spill_path=spill_path_for(settings.database_path),
+                           stop_timeout=settings.shutdown_timeout)
         writer.start()
-        stack.push_async_callback(writer.stop)   # runs before db.close: every queued row is committed
+        stack.push_async_callback(writer.stop)   # runs before db.close: queued rows are committed, or spilled
+        await writer.replay_spill()              # what the last stop could not commit comes first
         fetcher = Fetcher(fetch_policy(settings))
         stack.push_async_callback(fetcher.close)
         client = llm_client(settings)

@@ -133,8 +133,10 @@ class Database:
         """BEGIN IMMEDIATE on the writer connection under the write lock; commit, or roll back on error."""
         async with self.write_lock:
             conn = self.conn
-            await conn.execute("BEGIN IMMEDIATE")
             try:
+                # Inside the try: a caller cancelled while BEGIN waits on a lock must not leave the
+                # connection in a transaction once BEGIN gets through.
+                await conn.execute("BEGIN IMMEDIATE")
                 yield conn
                 await conn.execute("COMMIT")
             except BaseException:
@@ -190,5 +192,10 @@ class Database:
 
 
 async def _rollback(conn: aiosqlite.Connection) -> None:
-    if conn.in_transaction:
+    """Roll back whatever the connection's thread has begun by the time it gets here: statements run in
+    order on that thread, so checking `in_transaction` from here could miss a BEGIN still under way."""
+    try:
         await conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        if "no transaction is active" not in str(exc):
+            raise

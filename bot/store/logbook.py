@@ -54,7 +54,8 @@ _REVISION = (
 )
 _APPLY_EDIT = (
     "UPDATE messages SET content = CASE WHEN content_state = 0 THEN :new ELSE content END, edited_at = :at "
-    "WHERE id = :id"
+    # An older edit arriving late (a replayed spill file) must not undo a newer one.
+    "WHERE id = :id AND (edited_at IS NULL OR edited_at <= :at)"
 )
 _THREAD = ("INSERT INTO threads (id, guild_id, parent_id, name, owner_id, created_at, archived_at, deleted_at) "
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")

@@ -71,11 +71,14 @@ async def test_graceful_stop_during_a_burst_commits_everything_received(launch_b
 
 
 @contextmanager
-def bot_process(fake: FakeDiscord, database: Path, log_file: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`precis run` pointed at the fake (through `python -m bot.playground`); always killed on the way out."""
+def bot_process(fake: FakeDiscord, database: Path, log_file: Path, **settings: str
+                ) -> Iterator[subprocess.Popen[bytes]]:
+    """`precis run` pointed at the fake (through `python -m bot.playground`); always killed on the way out.
+    `settings` are extra environment variables (e.g. SHUTDOWN_TIMEOUT="2")."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "OPENAI_", "DATABASE_"))}
     env.update(DISCORD_TOKEN=fake.token, DISCORD_API_BASE=fake.api_base, DISCORD_GATEWAY_URL=fake.gateway_url,
                DATABASE_PATH=str(database), FETCH_ALLOW_PRIVATE="true", LOG_LEVEL="INFO", PYTHONPATH=str(ROOT))
+    env.update(settings)
     with open(log_file, "ab") as out:
         proc = subprocess.Popen([sys.executable, "-m", "bot.playground", "run"], cwd=database.parent, env=env,
                                 stdout=out, stderr=subprocess.STDOUT)
