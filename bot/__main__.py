@@ -5,15 +5,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
 
 from bot.app.config import Settings, SettingsError, load_settings
 from bot.app.errors import UserFacingError
 from bot.app.runner import client_id_from_token, invite_url, run_bot, sync_commands
-from bot.cli import add_verbs
+from bot.cli import add_verbs, output_file, snowflake
 from bot.playground.demo import run_demo
-from bot.store.db import Database
+from bot.store.db import Database, DatabaseUnavailable, MigrationError
 
 log = logging.getLogger("precis")
 
@@ -61,16 +65,25 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    backup = args.db_verb == "backup"
+    target: Path | None = None
+    if backup:
+        target = output_file("db backup", args.path)
+        if target.exists() and target.resolve() == settings.database_path.resolve():
+            raise UserFacingError(f"db backup: {args.path} is the database itself")
     db = Database(settings.database_path)
-    await db.open(migrate=False)
+    await db.open(migrate=False, create=not backup)   # a mistyped DATABASE_PATH backs up nothing
     try:
-        if args.db_verb == "migrate":
+        if target is None:
             before, after = await db.migrate()
             print(f"schema version {before} -> {after}" if after != before else f"schema is up to date ({after})")
-        elif args.db_verb == "backup":
+        else:
             await db.migrate()
-            await db.backup(args.path)
-            print(f"backed up {settings.database_path} to {args.path}")
+            try:
+                await db.backup(target)
+            except sqlite3.Error as exc:
+                raise UserFacingError(f"db backup: cannot write {target}: {exc}") from None
+            print(f"backed up {settings.database_path} to {target}")
     finally:
         await db.close()
     return 0
@@ -78,8 +91,15 @@ async def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 # -- parser --------------------------------------------------------------------------------------
 
+class Parser(argparse.ArgumentParser):
+    """Argument errors in one line, like every other error (the usage is one `--help` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="precis", description=__doc__)
+    parser = Parser(prog="precis", description=__doc__)
     parser.add_argument("--log-level", help="override LOG_LEVEL for this command")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
@@ -88,10 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--verbose", action="store_true", help="also show the bot's log")
     demo.set_defaults(handler=cmd_demo)
     sync = verbs.add_parser("sync", help="sync slash commands with Discord (once after install or upgrade)")
-    sync.add_argument("--guild", type=int, help="sync to one guild only (instant; handy for testing)")
+    sync.add_argument("--guild", type=snowflake, help="sync to one guild only (instant; handy for testing)")
     sync.set_defaults(handler=cmd_sync)
     invite = verbs.add_parser("invite", help="print the invite link with the minimal permissions")
-    invite.add_argument("--client-id", type=int, help="the Application ID (default: read from DISCORD_TOKEN)")
+    invite.add_argument("--client-id", type=snowflake,
+                        help="the Application ID (default: read from DISCORD_TOKEN)")
     invite.set_defaults(handler=cmd_invite)
 
     db = verbs.add_parser("db", help="database maintenance")
@@ -113,22 +134,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"precis: {exc}", file=sys.stderr)
         return 2
-    # The bot logs at LOG_LEVEL. One-shot verbs keep quiet unless asked, so their output stays readable and
-    # a failure is the one `precis:` line: our warnings show, libraries' (trafilatura's "discarding data")
-    # only from ERROR up.
+    # The bot logs at LOG_LEVEL. One-shot verbs keep quiet unless asked (--log-level), so their output stays
+    # readable and a failure is the one `precis:` line: our warnings show, libraries' complaints about a page
+    # (trafilatura's "discarding data", "Document is empty") do not; they explain nothing our line does not.
     level = logging.getLevelName(settings.log_level)
     if args.verb == "run" or args.log_level:
         configure_logging(level, level)
     else:
-        configure_logging(max(logging.WARNING, level), logging.ERROR)
+        configure_logging(max(logging.WARNING, level), logging.CRITICAL)
     try:
         return asyncio.run(args.handler(args, settings))
     except SettingsError as exc:
         print(f"precis: {exc}", file=sys.stderr)
         return 2
+    except DatabaseUnavailable as exc:
+        print(f"precis: DATABASE_PATH: {exc}", file=sys.stderr)
+        return 2
+    except MigrationError as exc:
+        print(f"precis: {exc}", file=sys.stderr)
+        return 2
     except UserFacingError as exc:
         print(f"precis: {exc.message}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (`precis export | head -2`): stop quietly, as Unix tools do on SIGPIPE,
+        # and keep Python from complaining when it flushes standard output on the way out.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13
     except KeyboardInterrupt:
         return 130
 

@@ -8,7 +8,7 @@ import json
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.app.config import Settings
 from bot.app.errors import UserFacingError
@@ -42,11 +42,43 @@ def _read_local(path: Path) -> Article:
     return read_file(path)
 
 
-def open_output(path: str | None) -> AbstractContextManager[TextIO]:
+def snowflake(text: str) -> int:
+    """An argparse type for Discord ids: whole numbers that fit the 63 bits Discord (and SQLite) use."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Discord id (a number)") from None
+    if not 0 < value < 2 ** 63:
+        raise argparse.ArgumentTypeError(f"{text} is not a Discord id (those are positive and below 2**63)")
+    return value
+
+
+def output_file(option: str, path: str) -> Path:
+    """Where `option` asks us to write: refused in one line when it is a folder or its folder is missing
+    (nothing is created on the way)."""
+    target = Path(path)
+    if target.is_dir():
+        raise UserFacingError(f"{option}: {path} is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise UserFacingError(f"{option}: there is no folder {target.parent}")
+    return target
+
+
+def write_file(option: str, path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise UserFacingError(f"{option}: cannot write {path}: {exc.strerror or exc}") from None
+
+
+def open_output(path: Path | None) -> AbstractContextManager[TextIO]:
     """The export target: a file, or standard output (left open when we are done)."""
     if path is None:
         return nullcontext(sys.stdout)
-    return open(path, "w", encoding="utf-8", newline="")
+    try:
+        return open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise UserFacingError(f"--out: cannot write {path}: {exc.strerror or exc}") from None
 
 
 def since_ms(text: str) -> int:
@@ -113,8 +145,9 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     since = since_ms(args.since) if args.since else None
+    target = output_file("--out", args.out) if args.out else None
     async with open_services(settings) as services:
-        with await asyncio.to_thread(open_output, args.out) as out:
+        with await asyncio.to_thread(open_output, target) as out:
             count = await services.log.export(args.guild, out, channel_id=args.channel, since=since,
                                               fmt=args.format)
     print(f"exported {count} messages", file=sys.stderr)
@@ -135,12 +168,13 @@ async def cmd_usage(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    since_ms(args.since)   # a bad period is one line before anything opens
+    since_ms(args.since)   # a bad period or chart path is one line before anything opens
+    chart = output_file("--chart", args.chart) if args.chart else None
     async with open_services(settings) as services:
         report = await services.reports.build(args.guild, since=args.since)
-        rendered = await services.reports.render(report, f"guild {args.guild}", chart=bool(args.chart))
-    if args.chart and rendered.png is not None:
-        await asyncio.to_thread(Path(args.chart).write_bytes, rendered.png)
+        rendered = await services.reports.render(report, f"guild {args.guild}", chart=chart is not None)
+    if chart is not None and rendered.png is not None:
+        await asyncio.to_thread(write_file, "--chart", chart, rendered.png)
     if args.format == "json":
         print(json.dumps(services.reports.as_json(report), ensure_ascii=False, indent=2))
     else:
@@ -148,7 +182,7 @@ async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     extract = verbs.add_parser("extract", help="print the article text extracted from URLs or files")
     extract.add_argument("sources", nargs="+", metavar="SOURCE", help="URL, file (HTML, text, PDF) or -")
     extract.add_argument("--json", action="store_true", help="one JSON object per source and line")
@@ -168,21 +202,21 @@ def add_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     ask.set_defaults(handler=cmd_ask)
 
     export = verbs.add_parser("export", help="export a guild's conversation log")
-    export.add_argument("--guild", type=int, required=True)
-    export.add_argument("--channel", type=int)
+    export.add_argument("--guild", type=snowflake, required=True)
+    export.add_argument("--channel", type=snowflake)
     export.add_argument("--since", help="e.g. 7d, 24h")
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     export.add_argument("--out", help="file to write (default: standard output)")
     export.set_defaults(handler=cmd_export)
 
     report = verbs.add_parser("report", help="moderator report for a guild")
-    report.add_argument("--guild", type=int, required=True)
+    report.add_argument("--guild", type=snowflake, required=True)
     report.add_argument("--since", default="7d", help="e.g. 24h, 7d, 30d")
     report.add_argument("--format", choices=["md", "json"], default="md")
     report.add_argument("--chart", metavar="FILE.png", help="also write the activity chart")
     report.set_defaults(handler=cmd_report)
 
     usage = verbs.add_parser("usage", help="LLM token usage for a guild")
-    usage.add_argument("--guild", type=int, required=True)
+    usage.add_argument("--guild", type=snowflake, required=True)
     usage.add_argument("--since", default="30d")
     usage.set_defaults(handler=cmd_usage)

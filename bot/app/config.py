@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceError
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -24,15 +26,16 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(30.0, gt=0, le=600)
     database_path: Path = Path("data/precis.sqlite3")
     log_level: LogLevel = "INFO"
-    owner_ids: list[int] = Field(default_factory=list)
+    # Lists are written as JSON ([1, 2]) or comma-separated (1,2): NoDecode hands the text to _list.
+    owner_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
 
     # Only for the playground and tests: lifts the rule against private and loopback addresses.
     fetch_allow_private: bool = False
     fetch_max_bytes: int = Field(5_000_000, ge=10_000, le=100_000_000)
     fetch_timeout: float = Field(15.0, gt=0, le=120)
-    fetch_allowed_ports: list[int] = Field(default_factory=lambda: [80, 443])
+    fetch_allowed_ports: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [80, 443])
     # Private networks the fetcher may reach anyway (an intranet you trust; the tests' loopback server).
-    fetch_allowed_networks: list[str] = Field(default_factory=list)
+    fetch_allowed_networks: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # New pages fetched from one host per minute, across all guilds (0 = no limit): query-string variants of
     # one page are new URLs, and must not multiply fetches.
     fetch_per_host_per_minute: int = Field(20, ge=0, le=100_000)
@@ -54,6 +57,19 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://", "ws://", "wss://")):
             raise ValueError("must be an http(s) or ws(s) URL")
         return value.rstrip("/")
+
+    @field_validator("owner_ids", "fetch_allowed_ports", "fetch_allowed_networks", mode="before")
+    @classmethod
+    def _list(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError:
+                raise ValueError("write a list as 1,2 or as JSON [1, 2]") from None
+        return [part.strip() for part in text.split(",") if part.strip()]
 
     @field_validator("fetch_allowed_networks")
     @classmethod
@@ -83,4 +99,8 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first.get("loc") else "settings"
-        raise SettingsError(f"invalid setting {name}: {first['msg']}") from None
+        where = ".".join(str(part) for part in first["loc"][1:])
+        raise SettingsError(f"invalid setting {name}{f' (item {where})' if where else ''}: {first['msg']}"
+                            ) from None
+    except SourceError as exc:   # a value the environment source could not even parse
+        raise SettingsError(f"invalid setting: {str(exc).splitlines()[0]}") from None

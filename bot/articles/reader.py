@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,6 +20,12 @@ from bot.articles.urls import canonicalize, skip_reason
 logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+NOT_TEXT = "That is not a web page, text or PDF file."
+# WHATWG MIME sniffing: a "binary data byte" in the first 1445 bytes means the resource is not text
+# (gzip, executables, images and random bytes all have them; text in any encoding we read does not).
+_BINARY_BYTE = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+_TEXT_BOMS = (b"\xef\xbb\xbf", b"\xfe\xff", b"\xff\xfe")
+SNIFF_BYTES = 1445
 _HTML_EXTENSIONS = {".html", ".htm", ".xhtml", ".shtml"}
 
 
@@ -47,9 +54,17 @@ async def read_article(url: str, fetcher: Fetcher) -> Article:
     return dataclasses.replace(article, url=canonical, final_url=result.final_url)
 
 
+def looks_binary(data: bytes) -> bool:
+    """True for bytes that are no text (a UTF-16 text starts with its byte order mark)."""
+    head = data[:SNIFF_BYTES]
+    return not head.startswith(_TEXT_BOMS) and _BINARY_BYTE.search(head) is not None
+
+
 def _extract_result(result: FetchResult, url: str) -> Article:
     if result.content_type == "application/pdf":
         return extract_pdf(result.body, url=url)
+    if looks_binary(result.body):   # a server calling an archive or a program text/html
+        raise NotAnArticle(NOT_TEXT)
     if result.content_type == "text/plain":
         return extract_text(result.text or "", url=url)
     # The final URL: relative links resolve against it, and its host is the site when none is named.
@@ -75,6 +90,8 @@ def read_bytes(data: bytes, *, name: str) -> Article:
     kind = _sniff(data, name)
     if kind == "pdf":
         return extract_pdf(data, url=url)
+    if looks_binary(data):
+        raise NotAnArticle(NOT_TEXT)
     text, _ = decode_body(data, html=kind == "html")
     if kind == "html":
         return extract_html(text, url=url)

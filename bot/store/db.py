@@ -30,6 +30,10 @@ class MigrationError(Exception):
     """A migration failed; the database was left as it was before it."""
 
 
+class DatabaseUnavailable(Exception):
+    """The database file cannot be opened or created where it was asked for (one line saying why)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Migration:
     version: int
@@ -71,11 +75,17 @@ class Database:
         self._read: aiosqlite.Connection | None = None
         self.write_lock = asyncio.Lock()
 
-    async def open(self, *, migrate: bool = True) -> Database:
+    async def open(self, *, migrate: bool = True, create: bool = True) -> Database:
+        """Connect (creating the file and its folder when `create`), turn WAL on and migrate.
+        Raises DatabaseUnavailable when the path cannot hold a database."""
         if isinstance(self.path, Path):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._write = await _connect(self.path, self.busy_timeout_ms)
-        mode = await (await self._write.execute("PRAGMA journal_mode = WAL")).fetchone()
+            self._check_path(create)
+        try:
+            self._write = await _connect(self.path, self.busy_timeout_ms)
+            mode = await (await self._write.execute("PRAGMA journal_mode = WAL")).fetchone()
+        except sqlite3.Error as exc:
+            await self.close()
+            raise DatabaseUnavailable(f"cannot open {self.path}: {exc}") from None
         if mode and mode[0] != "wal" and str(self.path) != ":memory:":
             log.warning("SQLite refused WAL mode (got %s); concurrent reads will block writes", mode[0])
         if migrate:
@@ -86,6 +96,23 @@ class Database:
                 raise
         self._read = await _connect(self.path, self.busy_timeout_ms) if str(self.path) != ":memory:" else self._write
         return self
+
+    def _check_path(self, create: bool) -> None:
+        assert isinstance(self.path, Path)
+        if self.path.is_dir():
+            raise DatabaseUnavailable(f"{self.path} is a folder, not a database file")
+        if self.path.exists():
+            return
+        if not create:
+            raise DatabaseUnavailable(f"there is no database at {self.path}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise DatabaseUnavailable(f"cannot create the folder {self.path.parent}: a file is in the way"
+                                      ) from None
+        except OSError as exc:
+            raise DatabaseUnavailable(f"cannot create the folder {self.path.parent}: {exc.strerror or exc}"
+                                      ) from None
 
     async def close(self) -> None:
         for conn in {id(c): c for c in (self._read, self._write) if c is not None}.values():
@@ -181,9 +208,9 @@ class Database:
         return before, current
 
     async def backup(self, destination: Path | str) -> None:
-        """Online backup (sqlite3 backup API): consistent even while the bot writes."""
+        """Online backup (sqlite3 backup API): consistent even while the bot writes. The destination's
+        folder must exist (a mistyped path creates nothing)."""
         dest = Path(destination)
-        dest.parent.mkdir(parents=True, exist_ok=True)
         target = await aiosqlite.connect(dest)
         try:
             await self.reader.backup(target)

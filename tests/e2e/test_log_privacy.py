@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.playground.fake_discord import FakeDiscord
 from bot.util.timeutil import now_ms
+from tests.e2e.test_log_durability import bot_process, committed
 from tests.fakes.article_server import ArticleServer
 from tests.helpers.log import log_rows
 from tests.helpers.wait import until
@@ -64,3 +68,20 @@ async def test_dead_letters_keep_ids_only_and_forget_and_retention_remove_them(
     lines = our_lines(caplog)
     assert any(f"message {mine['id']}" in line for line in lines)           # the ids are logged...
     assert not [line for line in lines if "gannet" in line]                # ...the words never
+
+
+async def test_precis_run_at_debug_level_logs_no_message_text(fake_discord: FakeDiscord, tmp_path: Path) -> None:
+    fake = fake_discord
+    general, alice = fake.channel("general"), fake.user("alice")
+    database, log_file = tmp_path / "precis.sqlite3", tmp_path / "bot.log"
+    with bot_process(fake, database, log_file, LOG_LEVEL="DEBUG") as proc:
+        await fake.wait_until_identified(1)
+        posted = await fake.post(general, alice, f"note: the {SECRET}")
+        await fake.edit(general, int(posted["id"]), f"note, edited: the {SECRET}")
+        await until(lambda: "edited" in (committed(database).get(int(posted["id"])) or ""), what="the edit")
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(proc.wait, 60) == 0
+    log = log_file.read_text()
+    assert "shutting down" in log
+    # Libraries log payloads at DEBUG (aiosqlite its SQL parameters, discord.py its events): not here.
+    assert "gannet" not in log

@@ -34,7 +34,8 @@ def test_base_url_alone_enables_the_llm(monkeypatch: pytest.MonkeyPatch) -> None
 
 @pytest.mark.parametrize(("name", "value"), [
     ("LOG_LEVEL", "loud"), ("FETCH_ALLOW_PRIVATE", "perhaps"), ("OPENAI_BASE_URL", "localhost:11434"),
-    ("LLM_CONTEXT_TOKENS", "10"), ("FETCH_ALLOWED_PORTS", "80"),
+    ("LLM_CONTEXT_TOKENS", "10"), ("FETCH_ALLOWED_PORTS", "80;443"), ("OWNER_IDS", "[1, 2"),
+    ("FETCH_ALLOWED_NETWORKS", "10.0.0.0/8,intranet"),
 ])
 def test_bad_setting_is_one_line_naming_it(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     monkeypatch.setenv(name, value)
@@ -50,3 +51,19 @@ def test_cli_reports_bad_setting_without_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "precis: invalid setting LOG_LEVEL: Input should be 'DEBUG', 'INFO', 'WARNING', 'ERROR' or 'CRITICAL'"]
+
+
+@pytest.mark.parametrize("form", ["{}", "[{}]"])
+def test_lists_are_json_or_comma_separated(monkeypatch: pytest.MonkeyPatch, form: str) -> None:
+    monkeypatch.setenv("OWNER_IDS", form.format("1, 2"))
+    monkeypatch.setenv("FETCH_ALLOWED_PORTS", form.format("80,443"))
+    monkeypatch.setenv("FETCH_ALLOWED_NETWORKS", form.format('"10.0.0.0/8", "192.168.1.0/24"').replace(
+        '"', "" if form == "{}" else '"'))
+    settings = load_settings(_env_file=None)
+    assert settings.owner_ids == [1, 2] and settings.fetch_allowed_ports == [80, 443]
+    assert settings.fetch_allowed_networks == ["10.0.0.0/8", "192.168.1.0/24"]
+
+
+def test_an_empty_list_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OWNER_IDS", " ")
+    assert load_settings(_env_file=None).owner_ids == []
