@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.llm import prompts
 from bot.playground.fake_discord import FakeDiscord
 from bot.store.location import jump_url
 from tests.fakes.article_server import ArticleServer
@@ -204,3 +205,45 @@ async def test_catchup_has_a_cooldown_per_member(launch_bot: Any, fake_discord: 
         again = await catchup(fake, "alice", general)
         assert again.ephemeral and again.content.startswith("You can catch up again in ")
         assert (await catchup(fake, "bob", general, since="1h")).embeds    # another member is not slowed
+
+
+SUBJECTS = {
+    "ferry": "ferry timetable harbour boat crossing pier captain departure",
+    "library": "library budget council vote opening hours books reading",
+    "storm": "storm warning coast wind rain flood gusts shelter",
+    "bakery": "bakery contest sourdough bread flour oven judges crust",
+    "tram": "tram repairs bridge closure rails buses detour night",
+}
+
+
+async def test_the_llm_words_topics_in_parts_within_its_context_and_the_budget_applies(
+        launch_bot: Any, fake_discord: FakeDiscord, fake_openai: Any) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    people = [fake.user(n) for n in ("bob", "mona", "olivia")]
+    async with launch_bot(openai_base_url=fake_openai.base_url, openai_api_key="k", llm_context_tokens=2000) as h:
+        await h.services.guild_settings.update(fake.guild_id, None, cooldown_seconds=0)
+        for subject, vocabulary in SUBJECTS.items():
+            words = vocabulary.split()
+            for i in range(4):   # long messages: five topics cannot share one request of 2,000 tokens
+                text = " ".join(words[(i + k) % len(words)] for k in range(80))
+                await fake.post(general, people[i % 3], f"About the {subject}: {text}")
+        await h.settle()
+
+        embed = (await catchup(fake, "alice", general, since="1h")).embeds[0]
+        assert embed["footer"]["text"].endswith("AI digest (gpt-4o-mini)")
+        titles = [name for name in fields(embed) if name.startswith("Talk of About the")]
+        assert len(titles) == 5
+        calls = [c for c in fake_openai.calls("/v1/chat/completions")
+                 if prompts.TASK_CATCHUP in c.text("system")]
+        assert len(calls) >= 2                                  # in parts...
+        for call in calls:                                      # ...each within the context
+            assert prompts.estimate_prompt_tokens(call.messages) + call.json["max_tokens"] <= 2000
+        spent = await h.services.db.fetchone("SELECT sum(calls) FROM llm_usage WHERE feature = 'catchup'")
+        assert spent[0] == len(calls)
+
+        await h.services.guild_settings.update(fake.guild_id, None, daily_tokens=0)
+        spent_out = (await catchup(fake, "alice", general, since="1h")).embeds[0]
+        assert spent_out["footer"]["text"].endswith("built-in digest") and "AI budget" in spent_out["description"]
+        assert len([c for c in fake_openai.calls("/v1/chat/completions")
+                    if prompts.TASK_CATCHUP in c.text("system")]) == len(calls)
