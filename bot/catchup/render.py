@@ -23,6 +23,10 @@ class EmbedParts:
     footer: str = ""
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
 def _provider(c: Catchup) -> str:
     return f"AI digest ({c.model})" if c.provider == "llm" and c.model else "built-in digest"
 
@@ -41,13 +45,13 @@ def empty_text(c: Catchup, place: str) -> str | None:
     if c.logged == 0:
         return f"Nothing was logged in {place} {c.window.label}."
     if c.empty:
-        return c.note or (f"Nothing to catch up on in {place} {c.window.label}: the {c.logged} messages logged "
-                          "there are commands, bare links or short replies, or private.")
+        return c.note or (f"Nothing to catch up on in {place} {c.window.label}: what the log holds there "
+                          f"({plural(c.logged, 'message')}) is commands, bare links, short replies or private.")
     return None
 
 
 def topic_field(topic: CatchupTopic) -> tuple[str, str]:
-    name = clip(f"{escape(topic.title)} ({topic.count} message{'s' if topic.count != 1 else ''})", 256)
+    name = clip(f"{escape(topic.title)} ({plural(topic.count, 'message')})", 256)
     tail = f"\nwith {_members(topic.members)}\n{_jumps(topic.messages)}"
     room = FIELD - len(tail)
     return name, clip(escape(topic.summary), min(SUMMARY_CHARS, room)) + tail
@@ -76,9 +80,8 @@ def _lines_field(lines: list[str]) -> str:
 
 def embed_parts(c: Catchup, place: str) -> EmbedParts:
     members = len({m for t in c.topics for m in t.members})
-    lines = [f"{c.window.label.capitalize()} (<t:{c.window.since_ms // 1000}:R>): {c.readable:,} messages"
-             + (f" from {members} member{'s' if members != 1 else ''} in the topics below" if c.topics else "")
-             + "."]
+    lines = [f"{c.window.label.capitalize()} (<t:{c.window.since_ms // 1000}:R>): {plural(c.readable, 'message')}"
+             + (f" from {plural(members, 'member')} in the topics below" if c.topics else "") + "."]
     if c.truncated:
         lines.append("That's a lot: this covers the newest ones.")
     if c.note:
@@ -94,7 +97,7 @@ def embed_parts(c: Catchup, place: str) -> EmbedParts:
             for q in c.questions])))
     footer = _provider(c)
     if c.other_messages > 0:
-        footer = f"{c.other_messages:,} more messages in no topic above · {footer}"
+        footer = f"{plural(c.other_messages, 'more message')} in no topic above · {footer}"
     parts.footer = footer
     used = len(parts.title) + len(parts.description) + len(footer)
     for name, value in candidates[:FIELDS]:
@@ -118,13 +121,13 @@ def render_markdown(c: Catchup, place: str) -> str:
     empty = empty_text(c, place)
     if empty:
         return "\n".join([*lines, "", empty]) + "\n"
-    lines.append(f"{c.readable:,} messages; {_provider(c)}" + (f". {c.note}" if c.note else "")
+    lines.append(f"{plural(c.readable, 'message')}; {_provider(c)}" + (f". {c.note}" if c.note else "")
                  + (" (the newest messages of a longer window)" if c.truncated else ""))
     for topic in c.topics:
-        lines += ["", f"## {topic.title} ({topic.count} messages)", topic.summary,
+        lines += ["", f"## {topic.title} ({plural(topic.count, 'message')})", topic.summary,
                   "Members: " + ", ".join(name(m) for m in topic.members), *(f"- {u}" for u in topic.messages)]
     if c.other_messages:
-        lines += ["", f"{c.other_messages:,} more messages in no topic above."]
+        lines += ["", f"{plural(c.other_messages, 'more message')} in no topic above."]
     if c.links:
         lines += ["", "## Links shared"]
         for link in c.links:

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from bot.extractive.text import STOPWORDS, stem, words
 from bot.extractive.tfidf import Vector, cosine, tfidf_vectors
 
-JOIN = 0.2              # similarity to a recent topic's centroid that joins it
+JOIN = 0.15             # similarity to a recent topic's centroid that joins it (chat lines are short)
+CONTINUE = 0.1          # ...or to the topic of the message just before (the conversation goes on)
 MERGE = 0.45            # similarity of two topics' centroids that merges them
 ACTIVE_TOPICS = 12      # recent topics a message is compared with
 ACTIVE_SPAN = 60        # a topic stays open this many messages after its last one
@@ -103,15 +104,18 @@ def _tokens(text: str, surfaces: dict[str, Counter[str]]) -> list[str]:
 def find_topics(utterances: Sequence[Utterance], *, limit: int = 5, central: int = 2, terms: int = 3
                 ) -> list[Topic]:
     """The `limit` largest topics that have something quotable, largest first (ties: earliest first), each
-    named by up to `terms` words and with up to `central` representative utterances."""
+    named by up to `terms` words and with up to `central` representative utterances. A lone message is a
+    topic only when no topic has two messages or more; a group (thread) is one whatever its size."""
     surfaces: dict[str, Counter[str]] = {}
     docs = [_tokens(u.text, surfaces) for u in utterances]
     vectors = tfidf_vectors(docs)
     quotable = [len(set(doc)) >= QUOTABLE_TOKENS for doc in docs]
     clusters = _cluster(utterances, vectors)
     clusters = _merge(clusters)
-    ranked = sorted((c for c in clusters if any(quotable[i] for i in c.items)),
-                    key=lambda c: (-len(c.items), c.items[0]))[:limit]
+    eligible = [c for c in clusters if any(quotable[i] for i in c.items)]
+    # A lone message is a topic only when nothing was discussed by two messages or more (a thread always is).
+    eligible = [c for c in eligible if len(c.items) >= 2 or c.group is not None] or eligible
+    ranked = sorted(eligible, key=lambda c: (-len(c.items), c.items[0]))[:limit]
     return [Topic(c.items, _terms(c, vectors, surfaces, terms), _central(c, vectors, quotable, central), c.group)
             for c in ranked]
 
@@ -158,13 +162,13 @@ def _choose(u: Utterance, vector: Vector, by_key: dict[int, _Cluster], active: l
             return replied, None
     if not vector:
         return previous, None
-    best, best_sim, best_dot = None, JOIN, 0.0
+    best, best_sim, best_dot = None, 0.0, 0.0
     for cluster in active:
         if cluster.norm2 <= 0:
             continue
         dot = _dot(vector, cluster.sum)
         sim = dot / math.sqrt(cluster.norm2)
-        if sim >= best_sim:
+        if sim >= (CONTINUE if cluster is previous else JOIN) and sim >= best_sim:
             best, best_sim, best_dot = cluster, sim, dot
     return best, (best_dot if best is not None else None)
 

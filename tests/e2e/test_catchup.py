@@ -5,12 +5,18 @@ and forum posts; the log off or empty; the cooldown; the LLM digest in parts wit
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
 from typing import Any
 
 from bot.llm import prompts
 from bot.playground.fake_discord import FakeDiscord
 from bot.store.location import jump_url
 from tests.fakes.article_server import ArticleServer
+from tests.helpers.paths import ROOT
 
 PAGE = "pages/ledger-council-budget.html"
 
@@ -247,3 +253,59 @@ async def test_the_llm_words_topics_in_parts_within_its_context_and_the_budget_a
         assert spent_out["footer"]["text"].endswith("built-in digest") and "AI budget" in spent_out["description"]
         assert len([c for c in fake_openai.calls("/v1/chat/completions")
                     if prompts.TASK_CATCHUP in c.text("system")]) == len(calls)
+
+
+async def precis_catchup(database: Path, tmp_path: Path, *args: str) -> tuple[int, str, str]:
+    env = {**os.environ, "DATABASE_PATH": str(database), "PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING"}
+    env.pop("DISCORD_TOKEN", None)
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "catchup", *args, cwd=tmp_path,
+                                                   env=env, stdout=asyncio.subprocess.PIPE,
+                                                   stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_precis_catchup_prints_the_same_digest_as_json_or_markdown(
+        launch_bot: Any, fake_discord: FakeDiscord, article_server: ArticleServer, tmp_path: Path) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    bob, mona, olivia = fake.user("bob"), fake.user("mona"), fake.user("olivia")
+    async with launch_bot() as h:
+        ferry = [await fake.post(general, bob, "The ferry timetable changes on Monday and the early boat is cancelled"),
+                 await fake.post(general, mona, "Ferry timetable: the harbour office confirmed the Monday change")]
+        shared = await fake.post(general, olivia, f"the budget story {article_server.url(PAGE)}")
+        await fake.wait_for_message(channel_id=general, author_id=fake.bot_id)
+        thread = int((await fake.create_thread(general, "Lighthouse tours", owner_id=bob))["id"])
+        await fake.post(thread, bob, "Lighthouse tours start again in May with a new guide")
+        await h.settle()
+        database = h.settings.database_path
+
+        code, out, err = await precis_catchup(database, tmp_path, "--guild", str(fake.guild_id),
+                                              "--channel", str(general), "--since", "6h", "--json")
+        assert code == 0, err
+        data = json.loads(out)
+        assert list(data) == ["channel", "since", "until", "topics", "links", "provider"]
+        assert data["channel"] == str(general) and data["provider"] == "extractive"
+        assert data["since"].endswith("Z") and data["until"] > data["since"]
+        assert all(list(t) == ["title", "summary", "members", "messages"] for t in data["topics"])
+        ferry_topic = next(t for t in data["topics"] if "ferry" in t["title"].lower())
+        assert ferry_topic["members"] == [str(bob), str(mona)]      # most active first, then first to speak
+        assert link(fake, general, ferry[0]) in ferry_topic["messages"]
+        assert any(t["title"] == "Lighthouse tours" for t in data["topics"])      # its threads too
+        [shared_link] = data["links"]
+        assert shared_link["url"] == article_server.url(PAGE) and shared_link["message"] == link(fake, general, shared)
+        assert shared_link["shared_by"] == str(olivia) and shared_link["tldr"]
+
+        code, out, err = await precis_catchup(database, tmp_path, "--guild", str(fake.guild_id),
+                                              "--channel", str(thread))
+        assert code == 0, err
+        assert out.startswith(f"# Catch-up: channel {thread}\n") and "Lighthouse" in out and "ferry" not in out
+
+        code, _, err = await precis_catchup(database, tmp_path, "--guild", str(fake.guild_id),
+                                            "--channel", str(general), "--since", "lately")
+        assert code == 1 and "--since" in err and len(err.strip().splitlines()) == 1
+        await h.services.guild_settings.update(fake.guild_id, None, log_enabled=False)
+    code, _, err = await precis_catchup(database, tmp_path, "--guild", str(fake.guild_id), "--channel", str(general))
+    assert code == 1 and err.strip() == "precis: The conversation log is off on this server, so I have nothing to " \
+                                        "catch you up on."
