@@ -118,7 +118,9 @@ def _name(row: LoggedMessage) -> str:
 
 def _topic(window: Window, analysis: _Analysis, topic: Topic, thread_names: dict[int, str]) -> CatchupTopic:
     rows = [analysis.kept[i] for i in topic.items]
-    members = [member for member, _ in Counter(r.author_id for r in rows).most_common()]
+    # Who said something in it (a line of mentions or a bare link is not taking part), most active first.
+    members = [member for member, _ in Counter(analysis.kept[i].author_id for i in topic.items
+                                               if analysis.utterances[i].text).most_common()]
     jumps = [topic.items[0], *(i for i in sorted(topic.central) if i != topic.items[0])][:JUMPS]
     title = thread_names.get(topic.group or 0) or ", ".join(topic.terms) or "Conversation"
     summary = " · ".join(f"{_name(analysis.kept[i])}: “{clip(analysis.utterances[i].text, QUOTE_CHARS)}”"

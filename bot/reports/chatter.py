@@ -9,13 +9,17 @@ from __future__ import annotations
 import re
 
 _COMMAND = re.compile(r"\s*[!?./$%&;~+=-][^\W\d_]")             # a prefix character glued to a word
-_CODE = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.DOTALL)
-_SPOILER = re.compile(r"\|\|.*?\|\|", re.DOTALL)
-_LINK = re.compile(r"<?https?://[^\s>]+>?", re.IGNORECASE)
-# user, role and channel mentions, custom emoji, timestamps, slash-command mentions
-_MARKUP = re.compile(r"<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|t:-?\d+(?::\w)?|/[\w -]+:\d+)>")
-_MASS = re.compile(r"@(?:everyone|here)\b", re.IGNORECASE)
-_HEADING = re.compile(r"^\s{0,3}(?:#{1,3}|-#)\s+", re.MULTILINE)
+# One pass removes, in this order of preference: code, spoilers, links, mentions of users, roles and
+# channels, custom emoji, timestamps, slash-command mentions, @everyone/@here, and heading markers.
+_NOISE = re.compile(
+    r"```.*?(?:```|\Z)|`[^`\n]*`"
+    r"|\|\|.*?\|\|"
+    r"|<?https?://[^\s>]+>?"
+    r"|<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|t:-?\d+(?::\w)?|/[\w -]+:\d+)>"
+    r"|@(?:everyone|here)\b"
+    r"|^[ \t]{0,3}(?:#{1,3}|-#)[ \t]+",
+    re.DOTALL | re.IGNORECASE | re.MULTILINE)
+_MAYBE_NOISE = re.compile(r"[`|<:@#]")     # most chat lines have none of these: skip the big pattern
 
 
 def is_command(text: str) -> bool:
@@ -28,7 +32,6 @@ def discussion_text(text: str | None) -> str:
     mentions, emoji or code."""
     if not text or is_command(text):
         return ""
-    for pattern in (_CODE, _SPOILER, _LINK, _MARKUP, _MASS):
-        text = pattern.sub(" ", text)
-    text = _HEADING.sub("", text)
+    if _MAYBE_NOISE.search(text):
+        text = _NOISE.sub(" ", text)
     return " ".join(text.split()).strip(" ,;:-–—")

@@ -82,23 +82,47 @@ class _Cluster:
 
 def _dot(vector: Vector, total: dict[str, float]) -> float:
     get = total.get
-    return sum(weight * get(term, 0.0) for term, weight in vector.items())
+    dot = 0.0
+    for term, weight in vector.items():
+        other = get(term)
+        if other is not None:
+            dot += weight * other
+    return dot
 
 
-def _tokens(text: str, surfaces: dict[str, Counter[str]]) -> list[str]:
-    """Stemmed content words (as retrieval uses them), noting how each stem is usually written."""
-    out = []
-    for word in words(text):
-        if word in STOPWORDS:
-            continue
-        digit = word[0].isdigit()
-        token = word if digit else stem(word)
-        if token in STOPWORDS:
-            continue
-        out.append(token)
-        if not digit and len(word) >= 3:
-            surfaces.setdefault(token, Counter())[word] += 1
-    return out
+class _Tokenizer:
+    """Stemmed content words (as retrieval uses them), remembering each word's stem (chat repeats words a
+    lot) and how each stem is written, for naming topics."""
+
+    def __init__(self) -> None:
+        self._stems: dict[str, tuple[str, bool]] = {}    # word -> (stem or '' for stopwords, nameable)
+        self._written: list[tuple[str, str]] = []         # (stem, word as written), once per use
+
+    def __call__(self, text: str) -> list[str]:
+        out = []
+        stems, written = self._stems, self._written
+        for word in words(text):
+            known = stems.get(word)
+            if known is None:
+                digit = word[0].isdigit()
+                token = word if digit else stem(word)
+                if word in STOPWORDS or token in STOPWORDS:
+                    token = ""
+                known = stems[word] = (token, bool(token) and not digit and len(word) >= 3)
+            if known[0]:
+                out.append(known[0])
+                if known[1]:
+                    written.append((known[0], word))
+        return out
+
+    def surfaces(self) -> dict[str, str]:
+        """Each stem's most frequent written form (ties: alphabetical)."""
+        best: dict[str, tuple[int, str]] = {}
+        for (token, word), n in Counter(self._written).items():
+            known = best.get(token)
+            if known is None or (-n, word) < (-known[0], known[1]):
+                best[token] = (n, word)
+        return {token: word for token, (_, word) in best.items()}
 
 
 def find_topics(utterances: Sequence[Utterance], *, limit: int = 5, central: int = 2, terms: int = 3
@@ -106,8 +130,8 @@ def find_topics(utterances: Sequence[Utterance], *, limit: int = 5, central: int
     """The `limit` largest topics that have something quotable, largest first (ties: earliest first), each
     named by up to `terms` words and with up to `central` representative utterances. A lone message is a
     topic only when no topic has two messages or more; a group (thread) is one whatever its size."""
-    surfaces: dict[str, Counter[str]] = {}
-    docs = [_tokens(u.text, surfaces) for u in utterances]
+    tokenize = _Tokenizer()
+    docs = [tokenize(u.text) for u in utterances]
     vectors = tfidf_vectors(docs)
     quotable = [len(set(doc)) >= QUOTABLE_TOKENS for doc in docs]
     clusters = _cluster(utterances, vectors)
@@ -116,6 +140,7 @@ def find_topics(utterances: Sequence[Utterance], *, limit: int = 5, central: int
     # A lone message is a topic only when nothing was discussed by two messages or more (a thread always is).
     eligible = [c for c in eligible if len(c.items) >= 2 or c.group is not None] or eligible
     ranked = sorted(eligible, key=lambda c: (-len(c.items), c.items[0]))[:limit]
+    surfaces = tokenize.surfaces()
     return [Topic(c.items, _terms(c, vectors, surfaces, terms), _central(c, vectors, quotable, central), c.group)
             for c in ranked]
 
@@ -195,8 +220,7 @@ def _unit(vector: dict[str, float]) -> Vector:
     return {t: w / norm for t, w in vector.items()}
 
 
-def _terms(cluster: _Cluster, vectors: list[Vector], surfaces: dict[str, Counter[str]], count: int
-           ) -> list[str]:
+def _terms(cluster: _Cluster, vectors: list[Vector], surfaces: dict[str, str], count: int) -> list[str]:
     """The heaviest centroid terms shared by two messages or more (any term, for a one-message topic),
     as members usually wrote them."""
     candidates = [t for t, _ in sorted(cluster.sum.items(), key=lambda tw: (-tw[1], tw[0]))
@@ -204,11 +228,7 @@ def _terms(cluster: _Cluster, vectors: list[Vector], surfaces: dict[str, Counter
     if len(cluster.items) >= 2:
         shared = [t for t in candidates if sum(1 for i in cluster.items if t in vectors[i]) >= 2]
         candidates = shared
-    out = []
-    for term in candidates[:count]:
-        word, _ = min(surfaces[term].items(), key=lambda wc: (-wc[1], wc[0]))
-        out.append(word)
-    return out
+    return [surfaces[term] for term in candidates[:count]]
 
 
 def _central(cluster: _Cluster, vectors: list[Vector], quotable: list[bool], count: int) -> list[int]:
