@@ -170,6 +170,8 @@ async def test_threads_and_forum_posts_are_topics_and_can_be_caught_up_alone(
         assert link(fake, int(post["id"]), post["message"]) in refund and "Lighthouse" not in everything(forum_view)
         one_post = everything((await catchup(fake, "alice", general, channel=int(post["id"]), since="1h")).embeds[0])
         assert "harbour office counter" in one_post
+        in_post = everything((await catchup(fake, "alice", int(post["id"]), since="1h")).embeds[0])   # run there
+        assert "#Ferry pass refund?" in in_post and "harbour office counter" in in_post and "Lighthouse" not in in_post
 
 
 async def test_windows_the_log_off_and_nothing_logged_are_said_plainly(launch_bot: Any,
