@@ -61,7 +61,7 @@ class CatchupService:
         if window.location.thread_id is not None:
             return []
         return await store.thread_ids(self.db, window.guild_id, window.location.channel_id, window.since_ms,
-                                      window.until_ms)
+                                      window.until_ms, window.after_id)
 
     async def thread_parent(self, thread_id: int) -> int | None:
         return await store.thread_parent(self.db, thread_id)
@@ -79,6 +79,6 @@ class CatchupService:
                                      model=result.model or self.model, usage=result.usage)
         if writer is None and self.llm_client is not None and use_llm and result.topics:
             result.note = BUDGET_SPENT
-        if result.readable == 0 and result.logged and not self.message_content:
-            result.note = NO_TEXT
+        if not result.topics and result.logged and not self.message_content:
+            result.note = NO_TEXT      # what was said is missing; questions asked of the bot may still show
         return result

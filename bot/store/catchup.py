@@ -20,6 +20,7 @@ NOT_OPTED_OUT = ("NOT EXISTS (SELECT 1 FROM privacy p WHERE p.guild_id = {t}.gui
                  "AND p.user_id = {t}.{user} AND p.opted_out = 1)")
 CHAT_TYPES = (0, 19)                 # default messages and replies; not joins, pins or thread notices
 MAX_THREADS = 500                    # threads of one channel a window may cover
+SCAN_LIMIT = 50_000                  # newest messages of a window looked at for threads and counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +33,16 @@ class Span:
     threads: Collection[int] | None = None    # for a channel: its readable threads (None: none of them)
     after_id: int | None = None               # only messages after this one
 
-    def where(self, t: str = "messages") -> tuple[str, list[Any]]:
+    def channel_where(self, t: str = "messages") -> tuple[str, list[Any]]:
+        """The channel's messages (its threads included) in the window."""
         where, params = Scope(self.guild_id, self.since_ms, self.until_ms, self.location.channel_id).messages(t)
         if self.after_id is not None:
             where, params = f"{where} AND {t}.id > ?", [*params, self.after_id]
+        return where, params
+
+    def where(self, t: str = "messages") -> tuple[str, list[Any]]:
+        """The span's messages: the thread's, or the channel's outside threads and in the readable ones."""
+        where, params = self.channel_where(t)
         if self.location.thread_id is not None:
             return f"{where} AND {t}.thread_id = ?", [*params, self.location.thread_id]
         threads = sorted(self.threads or ())[-MAX_THREADS:]
@@ -96,18 +103,23 @@ async def thread_parent(db: Database, thread_id: int) -> int | None:
     return None if row is None else int(row[0])
 
 
-async def thread_ids(db: Database, guild_id: int, channel_id: int, since_ms: int, until_ms: int) -> list[int]:
-    """Threads of the channel with logged messages in the window."""
-    where, params = Scope(guild_id, since_ms, until_ms, channel_id).messages()
-    rows = await db.fetchall(f"SELECT DISTINCT thread_id FROM messages WHERE {where} AND thread_id IS NOT NULL",
-                             params, read=True)
+async def thread_ids(db: Database, guild_id: int, channel_id: int, since_ms: int, until_ms: int,
+                     after_id: int | None = None, scan: int = SCAN_LIMIT) -> list[int]:
+    """Threads of the channel with logged messages among the window's newest `scan` messages (a window
+    reaching far back is read from its newest end, so older threads could not make it in anyway)."""
+    where, params = Span(guild_id, Location(channel_id), since_ms, until_ms, (), after_id).channel_where()
+    rows = await db.fetchall(
+        f"SELECT DISTINCT thread_id FROM (SELECT thread_id FROM messages WHERE {where} ORDER BY id DESC "
+        "LIMIT ?) WHERE thread_id IS NOT NULL", [*params, scan], read=True)
     return sorted(int(r[0]) for r in rows)
 
 
-async def logged_count(db: Database, span: Span) -> int:
-    """Every logged message of the span, readable or not (to tell "nothing logged" from "nothing readable")."""
+async def logged_count(db: Database, span: Span, cap: int = SCAN_LIMIT) -> int:
+    """Logged messages of the span, readable or not, counted up to `cap` (to tell "nothing logged" from
+    "nothing readable" without counting a year of messages)."""
     where, params = span.where()
-    row = await db.fetchone(f"SELECT count(*) FROM messages WHERE {where}", params, read=True)
+    row = await db.fetchone(f"SELECT count(*) FROM (SELECT 1 FROM messages WHERE {where} LIMIT ?)",
+                            [*params, cap], read=True)
     return int(row[0]) if row else 0
 
 

@@ -75,6 +75,12 @@ async def test_message_commands_work_without_the_message_content_intent(
         assert "$3.8 million" in answer.embeds[0]["description"]
         row = await h.services.db.fetchone("SELECT user_id, url FROM questions")
         assert row["user_id"] == mona and "ledger-council-budget" in row["url"]
+
+        # /catchup works too, and says why it has nothing to tell.
+        caught = await (await fake.slash(alice, general, "catchup", {"since": "1h"})).reply()
+        [embed] = caught.embeds
+        assert caught.ephemeral and "Message Content" in embed["description"]
+        assert "How much does the library expansion cost?" in embed["fields"][0]["value"]
     assert article_server.hits("/pages/ledger-council-budget.html") == 1   # summarised once, then cached
 
 
