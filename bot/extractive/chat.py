@@ -32,6 +32,9 @@ lol lmao lmfao rofl haha hahaha omg ngl tbh tbf imo imho idk rn fr bro bruh fam 
 hey yo ok okay wait so um uh hmm anyway anyways tho though actually exactly really basically even just
 literally kinda sorta honestly seriously still currently now ever yet also then again
 """.split())
+# Asides and modal padding that carry no content: "i thought", "supposed to", "have to".
+_ASIDES = re.compile(r"\bi (?:thought|think|heard|guess|mean|read|saw|wonder)\b|"
+                     r"\b(?:supposed|going|meant|have|has|had|need|needs|want|wants|got) to\b")
 _TRAILERS = re.compile(r"\b(?:or what|or nah|or not|or smth|or something|right)\s*\??\s*$")
 _LIKE = re.compile(r"(?<!\blook )(?<!\blooks )(?<!\blooked )(?<!\bsound )(?<!\bfeel )\blike\b")
 _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
@@ -49,7 +52,7 @@ cost costs price pay paid worth much many long old time times year years day day
 happened happens big large high tall deep far fast heavy does did done going get got make made take took
 think thought know want need said says tell told happen look looks like more less most least
 """.split())
-_WORD = re.compile(r"[a-z0-9$%]+(?:['.,/-][a-z0-9]+)*")
+_WORD = re.compile(r"[a-z0-9$%]+(?:['.,/-][a-z0-9]+)*|,")
 
 
 def osa_distance(a: str, b: str, limit: int = 2) -> int:
@@ -111,20 +114,22 @@ def _plain(question: str) -> str:
     for pattern, repl in _CONTRACTIONS:
         q = pattern.sub(repl, q)
     q = _TRAILERS.sub("", q.strip())
-    return _LIKE.sub(" ", q)
+    q = _ASIDES.sub(" ", q)
+    return _LIKE.sub(" ", q).replace(",", " , ")
 
 
 def casual_to_plain(question: str, vocabulary: Mapping[str, int], known: Collection[str] = (),
                     lang: str = "en") -> list[str]:
     """The question's words as an article would spell them: casefolded, contractions expanded, chat
     abbreviations and filler replaced or dropped, typos fixed against `vocabulary` (the article's
-    casefolded words with their counts; `known`: its stems). Punctuation is dropped except inside numbers and amounts."""
+    casefolded words with their counts; `known`: its stems). Punctuation is dropped except inside numbers
+    and amounts, and commas, which stay as tokens between clauses."""
     if lang != "en":
         return _WORD.findall(question.casefold())
     out: list[str] = []
     for raw in _WORD.findall(_plain(question)):
-        word = raw.strip(".,")
-        if word in _FILLER:
+        word = raw if raw == "," else raw.strip(".,")
+        if word in _FILLER or (word == "," and (not out or out[-1] == ",")):
             continue
         head, _, tail = word.partition("'")
         if tail in ("s", "d") and head:                  # "wen's", "wat'd": fix the head, then expand
