@@ -47,15 +47,19 @@ _PRONOUN_CREDIT = 0.8         # ...when this sentence starts with "It", "He", "T
 _TYPED_CREDIT = 0.8           # "cost", "score", "date": a fact of the wanted kind stands for the word
 _ABSENT = 0.85                # per question word the article never uses (after typo fixing)
 _NO_FACT = 0.3                # a sentence without any fact of the wanted kind
+_FAR = 0.7                    # a fact far from the question's words (or with none of them in the sentence)
+_NO_ANCHOR = 0.85             # ...none of the question's words in the sentence: the fact floats
+_LEAD_BONUS = 0.05            # news puts the main facts in its first sentence
+_SUBJECT_WEIGHT = 0.1        # "it", "they", "he": the weight of each of the main subject's words
 _OTHER_THING = 0.35           # a count of something else, the age of someone else
 _SOURCE = 0.4                 # a name that is only who is speaking
-_NO_REASON_MARK = 0.8         # a "why" answered by a sentence without because, after, due to...
+_NO_REASON_MARK = 0.6         # a "why" answered by a sentence without because, after, due to...
 _HEADING = 0.8                # a headline is a fragment, not a statement
-_SUBJECT_BONUS = 0.15         # "it", "they", "he": times the share of the main subject's words there
-_REASON_MARK = re.compile(r"\b(?:because|due to|after|since|so that|in order to|caused by|came down to|blam\w+|"
-                          r"worried|concern\w*|asking for|demand\w*|seeking|to (?:avoid|protect|prevent|fund|pay)|"
-                          r"reason|result of|thanks to|as a result|worn down|symptom|sign of|began with|"
-                          r"inspired|when)\b", re.I)
+# Causal connectives: a sentence giving a reason usually has one.
+_REASON_MARK = re.compile(r"\b(?:because|due to|owing to|since|after|following|amid|so that|in order to|"
+                          r"caused by|causes?|led to|lead to|result(?:ed)? (?:of|from|in)|as a result|thanks to|"
+                          r"blam\w+|citing|cited|reasons?|explain\w*|worried|concern\w*|fear\w*|came down to|"
+                          r"driven by|to (?:avoid|protect|prevent|fund|pay|reduce|save|keep|stop)|when)\b", re.I)
 _PRONOUN_START = re.compile(r"^\W*(?:it|its|he|his|she|her|they|their|this|that|these|those|the \w+)\b", re.I)
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|n't)\b|n't\b", re.I)
 
@@ -81,6 +85,9 @@ def _query(question: str, history: Sequence[Turn], reading: Reading) -> tuple[Qu
             weights.setdefault(t, 0.6)
     if not weights:        # "when's it out?": only the pronoun; the article's subject is what is asked about
         weights = {t: 0.8 for t in reading.subject}
+    elif q.person_pronoun or q.thing_pronoun:     # "he", "it", "they": the main person or subject, a little
+        for t in (reading.main_person if q.person_pronoun and reading.main_person else reading.subject):
+            weights.setdefault(t, _SUBJECT_WEIGHT)
     return q, weights
 
 
@@ -131,11 +138,13 @@ def _fact_fit(q: Question, sentence: Sentence, fact: Fact, weights: dict[str, fl
         roles = reading.roles.get(own[-1] if own else "", frozenset())
         if is_source(sentence, fact.start, fact.end) and not roles & set(weights):
             fit *= _SOURCE
-    # Next to the question's words: 1.0, drifting down to 0.5 as the fact floats away.
+    # Next to the question's words: 1.0, drifting down to _FAR as the fact floats away.
     at = [i for i, t in enumerate(sentence.tokens) if fact.start <= t.start < fact.end]
     if near and at:
         dist = min(abs(i - j) for i in near for j in at)
-        fit *= max(0.5, 1.0 - 0.05 * max(0, dist - 2))
+        fit *= max(_FAR, 1.0 - 0.03 * max(0, dist - 3))
+    elif not near:
+        fit *= _NO_ANCHOR           # none of the question's words is there to hold on to
     return fit
 
 
@@ -146,7 +155,7 @@ def _score(q: Question, weights: dict[str, float], reading: Reading, asked: froz
     typed = TYPE_TERMS.get(q.want, frozenset())
     absent = sum(1 for t in weights if weights[t] == 1.0 and t not in reading.stems and not related(t) & reading.stems
                  and t not in typed)
-    subject = set(reading.main_person if q.person_pronoun and reading.main_person else reading.subject)
+    first_body = next((s.index for s in reading.sentences if not s.heading and not s.boilerplate), -1)
     out = []
     for sent in reading.sentences:
         if sent.boilerplate or len(sent.tokens) < 3:
@@ -159,6 +168,8 @@ def _score(q: Question, weights: dict[str, float], reading: Reading, asked: froz
         best = 0.0
         if kinds:
             near = _positions(sent, weights)
+            if not near and carry == _PRONOUN_CREDIT and before:
+                near = [0]             # "It runs 2 hours": the pronoun stands for the words before
             for f in sent.facts:
                 fit = _fact_fit(q, sent, f, weights, reading, asked, near)
                 if fit > best:
@@ -184,8 +195,8 @@ def _score(q: Question, weights: dict[str, float], reading: Reading, asked: froz
         score = coverage * fit * _ABSENT ** absent
         if sent.heading:
             score *= _HEADING
-        if (q.person_pronoun or q.thing_pronoun) and subject:
-            score += _SUBJECT_BONUS * len(subject & (sent.stems | before)) / len(subject)
+        if sent.index == first_body:
+            score += _LEAD_BONUS
         out.append(_Scored(min(1.0, score), sent, fact))
     return out
 

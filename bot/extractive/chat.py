@@ -103,7 +103,7 @@ def _correct(word: str, vocabulary: Mapping[str, int], known: Collection[str]) -
 
 def _drop_g(word: str) -> str:
     """"sittin" -> "sitting", "goin" -> "going": when the word with a g is an -ing form."""
-    if len(word) >= 5 and word.endswith("in") and stem(word + "g") != word + "g":
+    if len(word) >= 4 and word.endswith("in") and stem(word + "g") != word + "g":
         return word + "g"
     return word
 

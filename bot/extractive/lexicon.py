@@ -66,7 +66,7 @@ _RELATED_GROUPS = (
     "against oppose opposition dissent",
     "favor support back",
     "decide decision rule ruling",
-    "person people resident fan crowd spectator attendance visitor",
+    "person people resident fan crowd spectator attendance visitor adult participant",
     "attend crowd turnout audience draw",
     "worker employee staff job workforce employ",
     "hire recruit employ",

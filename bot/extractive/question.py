@@ -82,7 +82,7 @@ _PERSON_NOUNS = frozenset(stem(w) for w in "person guy man woman player name".sp
 # Words that only frame the want ("how old", "what time", "the name of", "which streaming thing").
 _FRAME = frozenset("""
 old long many much time name kind sort type thing things stuff one ones anyone anybody someone somebody
-everyone everybody anything something
+everyone everybody anything something since
 """.split())
 # A guessed amount is no term: "a few hundred?", "like fifty".
 _NUMBERISH = frozenset("few several couple hundred hundreds thousand thousands million millions dozen dozens".split())
@@ -94,6 +94,7 @@ TYPE_TERMS: dict[Want, frozenset[str]] = {w: frozenset(stem(x) for x in ws.split
     Want.TIME: "time hour",
     Want.DURATION: "long time duration",
 }.items()}
+_STOP = STOPWORDS - {"happen"}     # "what time did it happen" is answered by "the robbery happened at..."
 PRONOUNS_PERSON = frozenset("he she him her his hers".split())
 PRONOUNS_THING = frozenset("it its they them their theirs this that those these".split())
 
@@ -207,7 +208,8 @@ def analyse(words: list[str]) -> Question:
     elif first == "how":
         q.want = Want.REASON        # "how did he die", "how does it work": the manner, told like a reason
     elif first in _AUX:
-        q.want = Want.YESNO
+        # "are naps good or bad": a choice between two things wants a description, not yes or no.
+        q.want = Want.DESCRIPTION if re.search(r"\w+ or \w+", text) else Want.YESNO
     # "did they take like fifty watches?" asks for the number; the guess is no term.
     numbers = [(i, number_value(w)) for i, w in enumerate(words) if number_value(w) is not None
                and w not in ("one",)]
@@ -217,7 +219,7 @@ def analyse(words: list[str]) -> Question:
         if q.want is Want.YESNO:
             q.want, q.attribute = Want.NUMBER, Attribute.COUNT
             q.about = frozenset(stem(w) for w in _after(words, i + 1))
-    skip = STOPWORDS | _AUX | _WH | _FRAME | frame | PRONOUNS_PERSON | PRONOUNS_THING
+    skip = _STOP | _AUX | _WH | _FRAME | frame | PRONOUNS_PERSON | PRONOUNS_THING
     if q.want is Want.NUMBER and q.attribute is not Attribute.COUNT:
         skip = skip | _MEASURE_ADJ
     if q.want in (Want.NUMBER, Want.MONEY):

@@ -20,7 +20,8 @@ from bot.extractive.stemming import language_of, stem
 from bot.extractive.summarizer import is_boilerplate, looks_like_heading
 from bot.extractive.text import STOPWORDS, Span, split_sentences
 
-_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?(?![^\W_])|[^\W_]+(?:['’][^\W_]+)*")
+# Hyphenated compounds stay one word: "long-running" is not "running", "two-lane" counts no lanes.
+_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?(?![^\W_])|[^\W\d_][^\W_]*(?:['’-][^\W\d_][^\W_]*)*|[^\W_]+")
 # Stopwords as stems too ("does" stems to "doe").
 STOP = frozenset(STOPWORDS) | frozenset(stem(w) for w in STOPWORDS)
 _SPEECH = frozenset(stem(w) for w in "said say says told tell added according wrote asked noted".split())
