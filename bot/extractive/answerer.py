@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from bot.articles.model import Article
 from bot.extractive.chat import casual_to_plain
 from bot.extractive.facts import Fact, FactKind
-from bot.extractive.lexicon import related
+from bot.extractive.lexicon import MONEY_OWNERS, RELATIONS, related
 from bot.extractive.question import TYPE_TERMS, Attribute, Question, Want, analyse
 from bot.extractive.reading import STOP, Reading, Sentence, is_source, read, tokens
 from bot.extractive.summarizer import NAME, other_language
@@ -38,7 +38,7 @@ NOT_FOUND = "I couldn't find that in the article."
 ANSWER_TRANSLATION_NOTE = "Answer is in the article's language; translation needs an LLM."
 
 # Abstain below this score. Tuned on the tune half of tests/fixtures/casual only (see bench/ask.py).
-ABSTAIN_THRESHOLD = 0.5
+ABSTAIN_THRESHOLD = 0.55
 CLOSEST_FLOOR = 0.25          # below this, no "closest passage" either: nothing in the article is related
 _RELATED_CREDIT = 0.6         # a related word for a question word
 _PREFIX_CREDIT = 0.8          # "refurb" for "refurbishing"
@@ -51,6 +51,8 @@ _FAR = 0.7                    # a fact far from the question's words (or with no
 _NO_ANCHOR = 0.85             # ...none of the question's words in the sentence: the fact floats
 _LEAD_BONUS = 0.05            # news puts the main facts in its first sentence
 _SUBJECT_WEIGHT = 0.1        # "it", "they", "he": the weight of each of the main subject's words
+_RELATION_MISSING = 0.75      # the question's nouns, but not its verb ("close" the plant, not "buy" it)
+_OTHER_OWNER = 0.8            # an amount owned by a money word the question does not ask about
 _OTHER_THING = 0.35           # a count of something else, the age of someone else
 _SOURCE = 0.4                 # a name that is only who is speaking
 _NO_REASON_MARK = 0.6         # a "why" answered by a sentence without because, after, due to...
@@ -83,9 +85,10 @@ def _query(question: str, history: Sequence[Turn], reading: Reading) -> tuple[Qu
         prev = analyse(_plain_words(history[-1][0], reading))
         for t in prev.terms:
             weights.setdefault(t, 0.6)
-    if not weights:        # "when's it out?": only the pronoun; the article's subject is what is asked about
-        weights = {t: 0.8 for t in reading.subject}
-    elif q.person_pronoun or q.thing_pronoun:     # "he", "it", "they": the main person or subject, a little
+    if not weights and q.accepts() and set(q.words) & {"it", "its", "they", "them", "their", "he", "she", "his",
+                                                        "her"}:
+        weights = {t: 0.8 for t in reading.subject}   # "when's it out?": the article's subject is asked about
+    elif q.terms and (q.person_pronoun or q.thing_pronoun):   # "he", "it", "they": the main person or subject
         for t in (reading.main_person if q.person_pronoun and reading.main_person else reading.subject):
             weights.setdefault(t, _SUBJECT_WEIGHT)
     return q, weights
@@ -121,6 +124,10 @@ def _fact_fit(q: Question, sentence: Sentence, fact: Fact, weights: dict[str, fl
         about = set(fact.about).union(*(related(a) for a in fact.about))
         fit *= 1.0 if q.about & about or any(_match(a, frozenset(fact.about)) for a in q.about) else (
             _OTHER_THING if fact.about else 0.6)
+    elif fact.kind is FactKind.MONEY:
+        around = {t.stem for t in sentence.tokens if fact.start - 25 <= t.start < fact.end + 25}
+        if around & MONEY_OWNERS - set(weights) - asked:
+            fit *= _OTHER_OWNER
     elif fact.kind is FactKind.AGE:
         whose = set(weights) | {r for t in weights for r in related(t)}
         if q.person_pronoun:
@@ -155,6 +162,7 @@ def _score(q: Question, weights: dict[str, float], reading: Reading, asked: froz
     typed = TYPE_TERMS.get(q.want, frozenset())
     absent = sum(1 for t in weights if weights[t] == 1.0 and t not in reading.stems and not related(t) & reading.stems
                  and t not in typed)
+    verbs = [t for t in weights if t in RELATIONS and weights[t] == 1.0 and t not in typed]
     first_body = next((s.index for s in reading.sentences if not s.heading and not s.boilerplate), -1)
     out = []
     for sent in reading.sentences:
@@ -193,6 +201,8 @@ def _score(q: Question, weights: dict[str, float], reading: Reading, asked: froz
         else:
             fit = 1.0
         score = coverage * fit * _ABSENT ** absent
+        if any(not _match(r, sent.stems | (before if carry == _PRONOUN_CREDIT else frozenset())) for r in verbs):
+            score *= _RELATION_MISSING
         if sent.heading:
             score *= _HEADING
         if sent.index == first_body:
@@ -239,7 +249,10 @@ class ExtractiveAnswerer:
         reading = read(article.text, article.title, article.language)
         q, weights = _query(question, history, reading)
         asked = frozenset(t.stem for t in tokens(" ".join(q.words), reading.lang)) - STOP
-        subject_only = not q.terms and not history
+        # "when's it out?": a typed question about "it" alone asks about the article's subject; "what is it?"
+        # and "when was that?" (without the turn before) ask about nothing we can find.
+        subject_only = not q.terms and not history and bool(q.accepts()) and bool(
+            set(q.words) & {"it", "its", "they", "them", "their", "he", "she", "his", "her"})
         if q.person_pronoun or q.thing_pronoun or subject_only:
             asked |= set(reading.main_person if q.person_pronoun else reading.subject)   # "it" is no answer to "who made it"
         scored = _score(q, weights, reading, asked, subject_only) if weights else []

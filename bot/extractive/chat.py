@@ -78,8 +78,8 @@ def _correct(word: str, vocabulary: Mapping[str, int], known: Collection[str]) -
 
     `known` are the article's stems: a word whose stem the article has is no typo. Words of up to three
     letters are only read as question words ("teh", "hw"): an anagram first, then one letter missing.
-    Longer words take one edit (two from eight letters) to an article word; among several, the same first
-    letter, then the article's most frequent word wins.
+    Longer words take one edit (two from eight letters) to an article word with the same first letter
+    (typos rarely change it, and "moon" is not "soon"); among several, the article's most frequent wins.
     """
     if word in vocabulary or word in known or word in FRAME_WORDS or word in STOPWORDS or not word.isalpha():
         return word
@@ -91,7 +91,7 @@ def _correct(word: str, vocabulary: Mapping[str, int], known: Collection[str]) -
     limit = 1 if len(word) < 8 else 2
     best: tuple[int, bool, int, str] | None = None
     for w, count in vocabulary.items():
-        if abs(len(w) - len(word)) > limit or not w.isalpha() or len(w) < 4:
+        if abs(len(w) - len(word)) > limit or not w.isalpha() or len(w) < 4 or w[0] != word[0]:
             continue
         d = osa_distance(word, w, limit)
         if d <= limit:

@@ -127,3 +127,18 @@ for _group in _RELATED_GROUPS:
 def related(term: str) -> frozenset[str]:
     """Stems related to the stem `term` in the built-in lexicon (empty when it has none)."""
     return _RELATED.get(term, frozenset())
+
+
+# Verbs that name the relation a question asks about. A sentence with the question's nouns but none of
+# these (nor a related word) states something else: "Who will buy the plant?" vs "It will close the plant".
+RELATIONS = frozenset(stem(w) for w in """
+buy sell win lose beat die kill vote approve reject build close open reopen start begin finish end pay earn
+hire fire arrest charge sue replace found own invest move leave resign retire steal destroy injure rescue
+donate fund ban elect appoint patent publish sign play attend quit join visit save spend raise cut delay
+cancel run offer receive direct design make
+""".split())
+# Money words that make an amount the answer to another question ("save $38,000", "a $75,000 grant").
+MONEY_OWNERS = frozenset(stem(w) for w in """
+save saving savings grant fine reward prize salary wage revenue sales profit income loss fee tax loan debt
+donation dividend bonus reserve earnings raise refund
+""".split())

@@ -193,8 +193,8 @@ def analyse(words: list[str]) -> Question:
             q.want = Want.PLACE
         elif head in _PERSON_NOUNS:
             q.want = Want.PERSON
-        elif nstems & _MONEY_NOUNS:
-            q.want = Want.MONEY
+        elif nstems & _MONEY_NOUNS or {stem(w) for w in tw[i:]} & {"cost", "price"}:
+            q.want = Want.MONEY        # "what is the budget", "what's the roof gonna cost"
         elif nstems & {"score", "result"}:
             q.want, q.attribute = Want.NUMBER, Attribute.SCORE
         elif nstems & {"percent", "percentag", "share", "rate"}:
