@@ -9,6 +9,7 @@ the part of the answer before its quote (" — ") holds the right fact, a strict
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -114,7 +115,7 @@ def reliability(cases: list[Case], answers: list[Answer], edges: tuple[float, ..
     """Of the answers given, how many were right per confidence band: is the confidence calibrated?"""
     bands = [0.0, *edges, 1.01]
     rows = []
-    for lo, hi in zip(bands, bands[1:], strict=False):
+    for lo, hi in itertools.pairwise(bands):
         given = [(c, a) for c, a in zip(cases, answers, strict=True) if a.answerable and lo <= a.confidence < hi]
         if given:
             ok = sum(right(c, a) for c, a in given)

@@ -27,7 +27,7 @@ from bot.articles.model import Article
 from bot.extractive.chat import casual_to_plain
 from bot.extractive.facts import Fact, FactKind
 from bot.extractive.lexicon import MONEY_OWNERS, RELATIONS, related
-from bot.extractive.question import TYPE_TERMS, Attribute, Question, Want, analyse
+from bot.extractive.question import TYPE_TERMS, Question, Want, analyse
 from bot.extractive.reading import STOP, Reading, Sentence, is_source, read, tokens
 from bot.extractive.summarizer import NAME, other_language
 from bot.llm.base import Answer, Quote, Turn
@@ -254,7 +254,8 @@ class ExtractiveAnswerer:
         subject_only = not q.terms and not history and bool(q.accepts()) and bool(
             set(q.words) & {"it", "its", "they", "them", "their", "he", "she", "his", "her"})
         if q.person_pronoun or q.thing_pronoun or subject_only:
-            asked |= set(reading.main_person if q.person_pronoun else reading.subject)   # "it" is no answer to "who made it"
+            # "it" is no answer to "who made it"
+            asked |= set(reading.main_person if q.person_pronoun else reading.subject)
         scored = _score(q, weights, reading, asked, subject_only) if weights else []
         best = max(scored, key=lambda s: (s.score, -s.sentence.index), default=None)
         if best is None or best.score < self.threshold:

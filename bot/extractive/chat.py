@@ -137,7 +137,7 @@ def casual_to_plain(question: str, vocabulary: Mapping[str, int], known: Collect
             if head in _SHORT_TARGETS:
                 out += [head, "is" if tail == "s" else "did"]
                 continue
-        if word.endswith("s") and word[:-1] in _SHORT_TARGETS + ("that", "there", "it"):
+        if word.endswith("s") and word[:-1] in (*_SHORT_TARGETS, "that", "there", "it"):
             out += [word[:-1], "is"]            # "whos", "whats", "wheres"
             continue
         word = _ABBREVIATIONS.get(word, word)

@@ -118,7 +118,7 @@ class Question:
 
 def _after(words: list[str], i: int, n: int = 2) -> list[str]:
     """Up to n content words after position i (the noun of "how many X")."""
-    out = []
+    out: list[str] = []
     for w in words[i:]:
         if w in STOPWORDS or w in _AUX:
             if out:
@@ -185,8 +185,7 @@ def analyse(words: list[str]) -> Question:
         q.want = Want.PERSON
     elif (i := at("what|which")) >= 0 and i < len(tw):
         head = stem(tw[i]) if tw[i] not in _AUX and tw[i] not in STOPWORDS else ""
-        nxt = _after(tw, i, 3)
-        nstems = {stem(w) for w in nxt}
+        nstems = {stem(w) for w in _after(tw, i, 3)}
         if head in _ORG_NOUNS or (nstems & _ORG_NOUNS and head not in _MONEY_NOUNS):
             q.want = Want.ORGANISATION
         elif head in _PLACE_NOUNS:
