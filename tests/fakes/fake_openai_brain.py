@@ -6,8 +6,8 @@ well-behaved model would, so tests need no scripting for the happy path:
 - notes (map step of map-reduce): the first sentences of the article part;
 - answer: the numbered passage sharing most words with the question, quoting its best sentence verbatim,
   or answerable=false when the overlap is tiny. Like a real model it reads chat spellings and knows a few
-  paraphrases (UNDERSTANDS: "tix" means tickets, "how much" asks a cost, a ticket's cost is its admission), which plain word
-  matching (BM25) does not;
+  paraphrases (UNDERSTANDS: "tix" means tickets, "how much" asks a cost, a ticket's cost is its admission),
+  which plain word matching (BM25) does not;
 - search terms: the question's words with those paraphrases added.
 `hostile` switches to a badly behaved model: "invent_quote" quotes text that is not in the article,
 "obey_injection" follows instructions found in the data (answers "HACKED" and pings @everyone).

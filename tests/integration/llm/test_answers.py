@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.app.errors import LLMRateLimited, LLMUnavailable
-from bot.llm import prompts
-from bot.llm.moderation import ModerationClient
 from bot.articles.model import Article
 from bot.extractive.retrieval import Passage, rank_passages, split_passages
+from bot.llm import prompts
+from bot.llm.moderation import ModerationClient
 from bot.llm.openai_provider import NOT_FOUND, NOT_SAID, SAFETY_TOKENS, UNCHECKED_NOTE, LLMAnswerer
 from tests.fakes.fake_openai import (
     CHAT,
