@@ -1,15 +1,22 @@
 """From a fetched page to an `Article`: body text plus metadata. Sync and CPU-bound: call it through
 `asyncio.to_thread`.
 
-HTML: metadata from the untouched page (trafilatura), body from a pre-cleaned copy (trafilatura with
-precision favoured), then a paragraph post-filter. When trafilatura finds little, a readability-style
-fallback and the JSON-LD articleBody are tried. Teasers raise TeaserOnly, empty pages NotAnArticle.
+HTML: metadata from the untouched page (trafilatura). The body is trafilatura's balanced extraction of
+the page (its structure repaired first: layout tables, <br><br> paragraphs), which is the floor: we never
+do worse than trafilatura alone. From it we take away only what the page itself shows to be furniture:
+paragraphs that lie inside elements our cleaner recognises as furniture (unless that "furniture" holds
+a large part of the extraction, i.e. it is the article's wrapper), pointers to other pages ("See also:
+<link text>"), and the leftovers the paragraph post-filter knows. When trafilatura finds little, its
+recall mode, a readability-style fallback and the JSON-LD articleBody are compared and the fullest
+wins. A page is refused only when even that is nearly empty, or when it is shown to be a teaser
+(paywall.py). See bench/extract.py for how this compares with trafilatura alone on real pages.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 import trafilatura
@@ -19,10 +26,10 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Document, use_config
 from trafilatura.utils import load_html
 
-from bot.articles import htmlclean
+from bot.articles import consensus, htmlclean
 from bot.articles.language import choose_language
 from bot.articles.model import Article
-from bot.articles.paywall import is_teaser, json_ld
+from bot.articles.paywall import json_ld, locked_by_metadata, teaser_reasons
 from bot.articles.pdf import extract_pdf
 from bot.errors import NotAnArticle, TeaserOnly
 
@@ -48,13 +55,13 @@ def extract_html(html: str, *, url: str) -> Article:
         raise NotAnArticle(MSG_NO_TEXT)
     meta = extract_metadata(tree, default_url=url)
     title = _better_title(meta.title, tree)
-    cleaned = htmlclean.prepare(tree)
-    raw_paragraphs = _body_paragraphs(cleaned, tree, url, fast=len(html) > _FAST_ABOVE_CHARS)
-    paragraphs = htmlclean.filter_paragraphs(raw_paragraphs, title=title)
+    page = htmlclean.normalise(tree)
+    raw_paragraphs = _body_paragraphs(page, tree, url, fast=len(html) > _FAST_ABOVE_CHARS)
+    paragraphs = _without_furniture(raw_paragraphs, page, title)
     text = "\n\n".join(paragraphs)
-    count = htmlclean.words(text)
-    if is_teaser(tree, count):
+    if teaser_reasons(tree, paragraphs):
         raise TeaserOnly()
+    count = htmlclean.words(text)
     if count < MIN_WORDS:
         logger.info("no article text at %s (%d words)", url, count)
         raise NotAnArticle(MSG_NO_TEXT)
@@ -86,26 +93,44 @@ def _parse(html: str) -> lxml_html.HtmlElement | None:
     return tree
 
 
-def _body_paragraphs(cleaned: _Element, original: _Element, url: str, *, fast: bool) -> list[str]:
-    candidates: list[list[str]] = []
-    for precise in (True, False):
-        doc = trafilatura.bare_extraction(
-            cleaned, url=url, fast=fast, favor_precision=precise, include_comments=False, include_tables=True,
-            include_images=False, include_links=False, with_metadata=False, deduplicate=False, config=_CONFIG,
-        )
-        paragraphs = _lines(doc.text if isinstance(doc, Document) else None)
-        if htmlclean.words(" ".join(paragraphs)) >= _ENOUGH_WORDS:
-            return paragraphs
-        candidates.append(paragraphs)
+def _body_paragraphs(page: _Element, original: _Element, url: str, *, fast: bool) -> list[str]:
+    """trafilatura's balanced extraction; when it finds little, the fullest of it and the fallbacks."""
+    balanced = _trafilatura(page, url, fast=fast)
+    if htmlclean.words(" ".join(balanced)) >= _ENOUGH_WORDS:
+        return balanced
     logger.debug("trafilatura found little at %s; trying fallbacks", url)
-    candidates.append(_densest_block(cleaned))
-    candidates.append(_json_ld_body(original))
+    candidates = [balanced, _trafilatura(page, url, fast=fast, favor_recall=True), _densest_block(
+        htmlclean.prepare(page))]
+    if not locked_by_metadata(original):  # a paywalled page's JSON-LD body is not for us to read
+        candidates.append(_json_ld_body(original))
     return max(candidates, key=lambda ps: htmlclean.words(" ".join(ps)))
+
+
+def _trafilatura(page: _Element, url: str, *, fast: bool, favor_recall: bool = False) -> list[str]:
+    doc = trafilatura.bare_extraction(
+        page, url=url, fast=fast, favor_recall=favor_recall, include_comments=False, include_tables=True,
+        include_images=False, include_links=False, with_metadata=False, deduplicate=False, config=_CONFIG,
+    )  # it works on a copy of `page`
+    return _lines(doc.text if isinstance(doc, Document) else None)
+
+
+def _without_furniture(paragraphs: list[str], page: _Element, title: str | None) -> list[str]:
+    """`paragraphs` less what the page shows to be furniture; never less than an article's worth when
+    trafilatura found one (the evidence may be wrong, the floor is not)."""
+    furniture = consensus.furniture_evidence(page, consensus.body_shingles(paragraphs))
+    anchors = consensus.anchor_texts(page)
+    kept = [p for p in paragraphs if not furniture.holds(p) and not consensus.is_link_lead_in(p, anchors)]
+    kept = htmlclean.filter_paragraphs(kept, title=title)
+    if htmlclean.words(" ".join(kept)) < MIN_WORDS <= htmlclean.words(" ".join(paragraphs)):
+        return htmlclean.filter_paragraphs(paragraphs, title=title) or paragraphs
+    return kept
 
 
 def _lines(text: str | None) -> list[str]:
     if not text:
         return []
+    # NFC, as trafilatura's own text output: the same word is the same code points wherever it came from
+    text = unicodedata.normalize("NFC", text)
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
@@ -125,7 +150,7 @@ def _densest_block(root: _Element) -> list[str]:
         return []
     best = max(scores, key=lambda el: scores[el])
     blocks = best.xpath(".//p|.//h2|.//h3|.//h4|.//li|.//blockquote[not(.//p)]")
-    return [" ".join(" ".join(b.itertext()).split()) for b in blocks if " ".join(b.itertext()).strip()]
+    return _lines("\n".join(" ".join(" ".join(b.itertext()).split()) for b in blocks))
 
 
 def _json_ld_body(tree: _Element) -> list[str]:
@@ -133,7 +158,7 @@ def _json_ld_body(tree: _Element) -> list[str]:
         for obj in block if isinstance(block, list) else [block]:
             body = obj.get("articleBody") if isinstance(obj, dict) else None
             if isinstance(body, str) and body.strip():
-                return [p.strip() for p in re.split(r"\n\s*\n|\n", body) if p.strip()]
+                return _lines(body)
     return []
 
 

@@ -1,0 +1,121 @@
+"""Evidence for and against the paragraphs an extractor kept, from the page itself.
+
+trafilatura's balanced extraction is the floor: we only take paragraphs away from it when a second,
+independent reading of the page says they are furniture, and only when that reading does not claim a
+large part of what trafilatura took for the article (some sites put "share" or "promo" classes on the
+article wrapper itself). Texts are compared as sets of word 3-grams, so whitespace, markup and
+segmentation differences between the readings do not matter and every comparison is linear.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from lxml.etree import _Element
+
+from bot.articles.htmlclean import CJK_CHARS, find_furniture, text_of
+
+# Words; in Chinese and Japanese, which have no spaces, each character.
+_TOKEN = re.compile(f"[{CJK_CHARS}]|[^\\W{CJK_CHARS}]+")
+_N = 3
+# Furniture the page's author declared in HTML itself. Guesses from class names ("promo", "excerpt",
+# "subtitle"), headlines and hidden blocks cost more article text than furniture on real pages
+# (bench/extract.py), so they are not evidence here; prepare() still uses them for the fallback.
+EVIDENCE_KINDS = frozenset({"nav", "aside", "figcaption", "dialog", "button", "select", "textarea"})
+PROTECT_SHARE = 0.25   # furniture holding this share of the extracted body is the article's wrapper
+FURNITURE_SHARE = 0.8  # a paragraph this much inside furniture is furniture
+_SHORT_TOKENS = 4      # furniture blocks this short are also matched whole (too short for 3-grams)
+# "<one to four words><separator> <the text of a link>": a pointer to another page ("See also: …").
+_LEAD_IN = re.compile(r"^\W*(?:\w+[^\w\n]+){0,3}?\w+\s*[:»›|>]+\s*")
+_LEAD_IN_MAX_TOKENS = 30
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.casefold())
+
+
+def shingles(toks: list[str]) -> set[int]:
+    return {hash(tuple(toks[i : i + _N])) for i in range(len(toks) - _N + 1)}
+
+
+def body_shingles(paragraphs: Iterable[str]) -> set[int]:
+    out: set[int] = set()
+    for para in paragraphs:
+        out |= shingles(tokens(para))
+    return out
+
+
+@dataclass(slots=True)
+class Furniture:
+    """What our cleaner recognises as furniture on the page, as text."""
+
+    shingles: set[int] = field(default_factory=set)
+    short: set[str] = field(default_factory=set)   # whole texts of short furniture blocks
+    kinds: list[str] = field(default_factory=list)
+
+    def holds(self, paragraph: str) -> bool:
+        toks = tokens(paragraph)
+        if len(toks) < _N:
+            return bool(toks) and " ".join(toks) in self.short
+        grams = shingles(toks)
+        return len(grams & self.shingles) >= FURNITURE_SHARE * len(grams)
+
+
+def furniture_evidence(root: _Element, body: set[int]) -> Furniture:
+    """The visible furniture of `root`, judged against `body` (the extraction being judged). An element
+    holding a large part of `body` is the article's wrapper, whatever its class says; so is a kind of
+    furniture whose elements together hold a large part of it (live-blog entries marked "comment",
+    recipe steps marked "label"): only the furniture inside those counts."""
+    need = PROTECT_SHARE * len(body)
+    grams: dict[_Element, set[int]] = {}
+
+    def keep(el: _Element, kind: str) -> bool:
+        if kind == "invisible":
+            return False
+        if kind not in EVIDENCE_KINDS:
+            return True  # not furniture for this purpose: look inside it
+        grams[el] = shingles(tokens(text_of(el)))
+        return bool(body) and len(grams[el] & body) >= need
+
+    # scripts and styles are nobody's text; what trafilatura finds there (JSON bodies) it meant to find
+    found = [(el, kind) for el, kind in find_furniture(root, keep) if kind != "invisible"]
+    by_kind: dict[str, set[int]] = {}
+    for el, kind in found:
+        by_kind.setdefault(kind, set()).update(grams[el] & body)
+    structural = {kind for kind, held in by_kind.items() if body and len(held) >= need}
+    evidence = Furniture()
+    for el, kind in found:
+        if kind in structural:
+            continue
+        evidence.kinds.append(kind)
+        evidence.shingles |= grams[el]
+        for sub in el.iter():
+            if isinstance(sub.tag, str) and len(sub) <= 3:
+                toks = tokens(text_of(sub))
+                if 0 < len(toks) <= _SHORT_TOKENS:
+                    evidence.short.add(" ".join(toks))
+    return evidence
+
+
+def anchor_texts(root: _Element) -> set[int]:
+    """The texts of the page's links (two words or more), hashed."""
+    out: set[int] = set()
+    for a in root.iter("a"):
+        toks = tokens(text_of(a))
+        if len(toks) >= 2:
+            out.add(hash(tuple(toks)))
+    return out
+
+
+def is_link_lead_in(paragraph: str, anchors: set[int]) -> bool:
+    """'See also: <a link's text>' in any language: a short label, a separator, then exactly the text
+    of a link on the page. List items and table rows are content (a list of links is the article's)."""
+    if paragraph.startswith(("- ", "* ", "|")):
+        return False
+    match = _LEAD_IN.match(paragraph)
+    if match is None:
+        return False
+    rest = tokens(paragraph[match.end() :])
+    return 2 <= len(rest) <= _LEAD_IN_MAX_TOKENS and hash(tuple(rest)) in anchors
