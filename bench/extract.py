@@ -169,11 +169,15 @@ def _p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10)[-1] if len(values) >= 2 else (values[0] if values else 0.0)
 
 
-def figures(split: str, mine: Tally, theirs: Tally, refused_alone: int) -> list[Figure]:
+def figures(split: str, mine: Tally, theirs: Tally, refused_alone: int, accepted: tuple[Tally, Tally]) -> list[Figure]:
     name = f"extract.{split}"
     note = f"{mine.pages} pages; baseline = trafilatura.extract(html) alone"
     ours_rates, base_rates = mine.rates(), theirs.rates()
     out = [figure(f"{name}.{key}", ours_rates[key], "ratio", base_rates[key], note=note) for key in ours_rates]
+    ours_acc, base_acc = accepted[0].rates(), accepted[1].rates()
+    out += [figure(f"{name}.{key}_where_accepted", ours_acc[key], "ratio", base_acc[key],
+                   note=f"the {accepted[0].pages} pages we did not refuse, both extractors")
+            for key in ("precision", "recall")]
     out.append(figure(f"{name}.refused", mine.refused, "pages", theirs.refused,
                       note=f"ours: {mine.teasers} teasers, {mine.refused - mine.teasers} empty; "
                            f"{refused_alone} refused where trafilatura got >= 50 words"))
@@ -205,13 +209,17 @@ async def run(argv: list[str] | None = None) -> list[Figure]:
     out: list[Figure] = []
     for split in SPLITS if args.split == "both" else (args.split,):
         mine, theirs, refused_alone = Tally(), Tally(), 0
+        accepted = (Tally(), Tally())
         for case, html, url in pages(args.corpus, load_cases(args.corpus, split, args.limit)):
             a, b = ours(html, url), baseline(html, url)
             sa, sb = mine.add(case, a), theirs.add(case, b)
+            if a.refusal is None:
+                accepted[0].add(case, a)
+                accepted[1].add(case, b)
             if a.refusal and b.text and len(b.text.split()) >= 50:
                 refused_alone += 1
             if args.pages and (sa != sb or a.refusal):
                 print(json.dumps({"page": case["page"], "url": url, "ours": sa, "trafilatura": sb,
                                   "refusal": a.refusal, "ms": [round(a.ms), round(b.ms)]}), flush=True)
-        out += figures(split, mine, theirs, refused_alone)
+        out += figures(split, mine, theirs, refused_alone, accepted)
     return out

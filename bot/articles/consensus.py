@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml.etree import _Element
 
-from bot.articles.htmlclean import CJK_CHARS, find_furniture, text_of
+from bot.articles.htmlclean import CJK_CHARS, INVISIBLE_TAGS, text_of
 
 # Words; in Chinese and Japanese, which have no spaces, each character.
 _TOKEN = re.compile(f"[{CJK_CHARS}]|[^\\W{CJK_CHARS}]+")
@@ -64,38 +64,40 @@ class Furniture:
 
 
 def furniture_evidence(root: _Element, body: set[int]) -> Furniture:
-    """The visible furniture of `root`, judged against `body` (the extraction being judged). An element
-    holding a large part of `body` is the article's wrapper, whatever its class says; so is a kind of
-    furniture whose elements together hold a large part of it (live-blog entries marked "comment",
-    recipe steps marked "label"): only the furniture inside those counts."""
+    """The declared furniture of `root`, judged against `body` (the extraction being judged). An element
+    holding a large part of `body` is the article's wrapper, whatever its tag; so is a kind of furniture
+    whose elements together hold a large part of it (an article laid out in <aside>s): only the
+    furniture inside those counts."""
     need = PROTECT_SHARE * len(body)
-    grams: dict[_Element, set[int]] = {}
-
-    def keep(el: _Element, kind: str) -> bool:
-        if kind == "invisible":
-            return False
-        if kind not in EVIDENCE_KINDS:
-            return True  # not furniture for this purpose: look inside it
-        grams[el] = shingles(tokens(text_of(el)))
-        return bool(body) and len(grams[el] & body) >= need
-
-    # scripts and styles are nobody's text; what trafilatura finds there (JSON bodies) it meant to find
-    found = [(el, kind) for el, kind in find_furniture(root, keep) if kind != "invisible"]
+    found: list[tuple[str, set[int], list[str]]] = []
+    taken: set[_Element] = set()
+    for el in root.iter(*EVIDENCE_KINDS, *INVISIBLE_TAGS):  # document order, outer before inner
+        if any(a in taken for a in el.iterancestors()):
+            continue
+        if el.tag in INVISIBLE_TAGS:
+            # scripts and styles are nobody's text; what trafilatura finds there (JSON bodies) it meant to
+            taken.add(el)
+            continue
+        pieces = [t for t in el.itertext() if t.strip()]
+        grams = shingles(tokens(" ".join(pieces)))
+        if body and len(grams & body) >= need:
+            continue  # a wrapper: look inside it
+        taken.add(el)
+        found.append((str(el.tag), grams, pieces))
     by_kind: dict[str, set[int]] = {}
-    for el, kind in found:
-        by_kind.setdefault(kind, set()).update(grams[el] & body)
+    for kind, grams, _ in found:
+        by_kind.setdefault(kind, set()).update(grams & body)
     structural = {kind for kind, held in by_kind.items() if body and len(held) >= need}
     evidence = Furniture()
-    for el, kind in found:
+    for kind, grams, pieces in found:
         if kind in structural:
             continue
         evidence.kinds.append(kind)
-        evidence.shingles |= grams[el]
-        for sub in el.iter():
-            if isinstance(sub.tag, str) and len(sub) <= 3:
-                toks = tokens(text_of(sub))
-                if 0 < len(toks) <= _SHORT_TOKENS:
-                    evidence.short.add(" ".join(toks))
+        evidence.shingles |= grams
+        for piece in pieces:
+            toks = tokens(piece)
+            if len(toks) <= _SHORT_TOKENS:
+                evidence.short.add(" ".join(toks))
     return evidence
 
 
@@ -109,13 +111,18 @@ def anchor_texts(root: _Element) -> set[int]:
     return out
 
 
-def is_link_lead_in(paragraph: str, anchors: set[int]) -> bool:
-    """'See also: <a link's text>' in any language: a short label, a separator, then exactly the text
-    of a link on the page. List items and table rows are content (a list of links is the article's)."""
-    if paragraph.startswith(("- ", "* ", "|")):
-        return False
-    match = _LEAD_IN.match(paragraph)
-    if match is None:
-        return False
-    rest = tokens(paragraph[match.end() :])
-    return 2 <= len(rest) <= _LEAD_IN_MAX_TOKENS and hash(tuple(rest)) in anchors
+def link_lead_ins(paragraphs: list[str], root: _Element) -> set[int]:
+    """Indexes of the paragraphs that point to another page: 'See also: <a link's text>' in any language,
+    a short label, a separator, then exactly the text of a link on the page. List items and table rows
+    are content (a list of links is the article's)."""
+    rests: dict[int, int] = {}
+    for i, para in enumerate(paragraphs):
+        match = None if para.startswith(("- ", "* ", "|")) else _LEAD_IN.match(para)
+        if match is not None:
+            rest = tokens(para[match.end() :])
+            if 2 <= len(rest) <= _LEAD_IN_MAX_TOKENS:
+                rests[i] = hash(tuple(rest))
+    if not rests:
+        return set()  # most pages: no need to read every link
+    anchors = anchor_texts(root)
+    return {i for i, rest in rests.items() if rest in anchors}

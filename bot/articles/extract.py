@@ -115,14 +115,15 @@ def _trafilatura(page: _Element, url: str, *, fast: bool, favor_recall: bool = F
 
 
 def _without_furniture(paragraphs: list[str], page: _Element, title: str | None) -> list[str]:
-    """`paragraphs` less what the page shows to be furniture; never less than an article's worth when
-    trafilatura found one (the evidence may be wrong, the floor is not)."""
+    """`paragraphs` less what the page shows to be furniture. When that would leave less than an
+    article's worth of a text trafilatura found long enough, the text stays whole: the evidence may be
+    wrong, the floor is not."""
     furniture = consensus.furniture_evidence(page, consensus.body_shingles(paragraphs))
-    anchors = consensus.anchor_texts(page)
-    kept = [p for p in paragraphs if not furniture.holds(p) and not consensus.is_link_lead_in(p, anchors)]
+    pointers = consensus.link_lead_ins(paragraphs, page)
+    kept = [p for i, p in enumerate(paragraphs) if i not in pointers and not furniture.holds(p)]
     kept = htmlclean.filter_paragraphs(kept, title=title)
     if htmlclean.words(" ".join(kept)) < MIN_WORDS <= htmlclean.words(" ".join(paragraphs)):
-        return htmlclean.filter_paragraphs(paragraphs, title=title) or paragraphs
+        return paragraphs
     return kept
 
 
@@ -163,14 +164,23 @@ def _json_ld_body(tree: _Element) -> list[str]:
 
 
 def _better_title(title: str | None, tree: _Element) -> str | None:
-    """trafilatura sometimes keeps the site half of '<Site> - <Headline>'; the headline is the longer half."""
+    """trafilatura sometimes keeps the site half of '<Site> - <Headline>'. The page's own headings say
+    which half is the headline; without them, the longer half is."""
     raw = tree.findtext(".//title") or ""
     parts = [p.strip() for p in _TITLE_SEPARATORS.split(raw) if p.strip()]
     if title and len(parts) > 1 and title.strip() in parts and len(title.split()) <= 4:
+        headings = {_folded(" ".join(h.itertext())) for h in tree.iter("h1", "h2")}
         longest = max(parts, key=len)
+        title_is_heading, longest_is_heading = _folded(title) in headings, _folded(longest) in headings
+        if title_is_heading != longest_is_heading:
+            return longest if longest_is_heading else title
         if len(longest.split()) > len(title.split()):
             return longest
     return title or (raw.strip() or None)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def _site_from_title(tree: _Element, title: str | None) -> str | None:

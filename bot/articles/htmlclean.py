@@ -19,7 +19,7 @@ from lxml.etree import _Element
 from lxml.html import HtmlElement
 
 # Elements that never carry visible article text, and visible ones that never carry the article's.
-_INVISIBLE_TAGS = frozenset({
+INVISIBLE_TAGS = frozenset({
     "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas",
 })
 _FURNITURE_TAGS = frozenset({
@@ -90,7 +90,7 @@ def furniture_kind(el: _Element) -> str | None:
     tag = el.tag
     if not isinstance(tag, str):
         return None
-    if tag in _INVISIBLE_TAGS:
+    if tag in INVISIBLE_TAGS:
         return "invisible"
     if tag in _FURNITURE_TAGS or tag == "h1":  # the headline is the title, not body text
         return tag
@@ -164,6 +164,8 @@ def _unwrap_layout_tables(root: _Element) -> None:
     """Tables used for page layout (old sites) become divs, so their cells are judged as blocks. A layout
     table holds most of the page and has nested tables or cells that hold whole texts; a data table
     (ingredients, prices, an infobox) holds a part of it, whatever its cells contain."""
+    if root.find(".//table") is None:
+        return
     page_words = max(1, words(text_of(root)))
     for table in list(root.iter("table")):
         if words(text_of(table)) < _LAYOUT_SHARE * page_words:
@@ -336,18 +338,35 @@ def _is_byline(para: str) -> bool:
 
 
 def _drop_repeats(paragraphs: list[str]) -> list[str]:
-    """Exact repeats and short paragraphs quoted from a longer one (pull quotes) go."""
+    """Exact repeats and short paragraphs quoted from a longer one (pull quotes) go. Candidates for the
+    longer one are found through an index of word 3-grams, so long pages cost no pairwise comparisons."""
     norms = [_norm(p) for p in paragraphs]
+    index: dict[tuple[str, ...], set[int]] = {}
+    for j, n in enumerate(norms):
+        toks = n.split()
+        for k in range(len(toks) - 2):
+            index.setdefault(tuple(toks[k : k + 3]), set()).add(j)
     out: list[str] = []
     seen: set[str] = set()
     for i, (para, n) in enumerate(zip(paragraphs, norms, strict=True)):
         if n in seen:
             continue
-        quoted = 6 <= words(para) < 40 and any(
-            j != i and len(m) > len(n) and f" {n} " in f" {m} " for j, m in enumerate(norms)
-        )
-        if quoted:
+        if 6 <= words(para) < 40 and _quoted_elsewhere(i, norms, index):
             continue
         seen.add(n)
         out.append(para)
     return out
+
+
+def _quoted_elsewhere(i: int, norms: list[str], index: dict[tuple[str, ...], set[int]]) -> bool:
+    toks = norms[i].split()
+    postings = sorted((index.get(tuple(toks[k : k + 3]), set()) for k in range(len(toks) - 2)), key=len)
+    if not postings:
+        return False
+    candidates = set(postings[0])
+    for posting in postings[1:]:
+        candidates &= posting
+        if not candidates:
+            return False
+    needle = f" {norms[i]} "
+    return any(j != i and len(norms[j]) > len(norms[i]) and needle in f" {norms[j]} " for j in candidates)

@@ -129,16 +129,13 @@ def wall_signs(tree: _Element, body: set[int]) -> list[str]:
 def _hidden_blocks(tree: _Element) -> list[_Element]:
     """The outermost hidden elements that hold paragraphs of some length."""
     found: list[_Element] = []
-    stack = list(reversed(tree))
-    while stack:
-        el = stack.pop()
-        if not isinstance(el.tag, str) or el.tag in _SKIP:
+    for el in tree.xpath(".//*[@hidden or @style]"):
+        if el.tag in _SKIP or not is_hidden(el):
             continue
-        if is_hidden(el):
-            if (el.tag == "p" or el.find(".//p") is not None) and words(text_of(el)) >= _HIDDEN_MIN_WORDS:
-                found.append(el)
+        if any(a.tag in _SKIP or a in found for a in el.iterancestors()):
             continue
-        stack.extend(reversed(el))
+        if (el.tag == "p" or el.find(".//p") is not None) and words(text_of(el)) >= _HIDDEN_MIN_WORDS:
+            found.append(el)
     return found
 
 
