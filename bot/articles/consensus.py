@@ -26,6 +26,7 @@ _N = 3
 EVIDENCE_KINDS = frozenset({"nav", "aside", "figcaption", "dialog", "button", "select", "textarea"})
 PROTECT_SHARE = 0.25   # furniture holding this share of the extracted body is the article's wrapper
 FURNITURE_SHARE = 0.8  # a paragraph this much inside furniture is furniture
+AGREEMENT_SHARE = 0.5  # a candidate holding this much of another's text agrees with it
 _SHORT_TOKENS = 4      # furniture blocks this short are also matched whole (too short for 3-grams)
 # "<one to four words><separator> <the text of a link>": a pointer to another page ("See also: …").
 _LEAD_IN = re.compile(r"^\W*(?:\w+[^\w\n]+){0,3}?\w+\s*[:»›|>]+\s*")
@@ -45,6 +46,11 @@ def body_shingles(paragraphs: Iterable[str]) -> set[int]:
     for para in paragraphs:
         out |= shingles(tokens(para))
     return out
+
+
+def holds_most(paragraphs: list[str], grams: set[int]) -> bool:
+    """Whether `paragraphs` contain most of the text `grams` stand for."""
+    return len(body_shingles(paragraphs) & grams) >= AGREEMENT_SHARE * len(grams)
 
 
 @dataclass(slots=True)
