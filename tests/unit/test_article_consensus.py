@@ -1,0 +1,99 @@
+"""Evidence from the page itself: declared furniture, pointers to other pages, agreement between texts."""
+
+from __future__ import annotations
+
+from lxml import html as lxml_html  # type: ignore[import-untyped]
+
+from bot.articles.consensus import (
+    body_shingles,
+    furniture_evidence,
+    holds_most,
+    link_lead_ins,
+    tokens,
+)
+
+STORY = [
+    "The mill pond was dredged in May for the first time since the flood of 1998.",
+    "Contractors lifted four hundred tonnes of silt and spread it on the water meadows.",
+    "Within a fortnight the mallards and a pair of moorhens had come back to the reeds.",
+    "The parish council paid for the work from a grant meant for village green repairs.",
+    "Children from the primary school counted the ducks every Friday for a science project.",
+    "Their tally rose from nine birds in June to thirty-one by the end of the summer term.",
+    "A heron now visits at dawn, which the anglers on the east bank say is bad news for them.",
+    "The council will decide in October whether to dredge the smaller pond by the chapel.",
+]
+
+
+def _page(inner: str) -> lxml_html.HtmlElement:
+    return lxml_html.fromstring(f"<html><body>{inner}</body></html>")
+
+
+def _story_html(paragraphs: list[str]) -> str:
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+def test_tokens_split_chinese_into_characters() -> None:
+    assert tokens("Mill pond 磨坊池塘, 2025") == ["mill", "pond", "磨", "坊", "池", "塘", "2025"]
+
+
+def test_declared_furniture_is_evidence_against_the_paragraphs_inside_it() -> None:
+    pager = "Previous story: the village fete raised more money than ever for the church roof"
+    page = _page(f"<article>{_story_html(STORY)}<nav><p>{pager}</p></nav></article>")
+    evidence = furniture_evidence(page, body_shingles([*STORY, pager]))
+    assert evidence.holds(pager)
+    assert not any(evidence.holds(p) for p in STORY)
+
+
+def test_furniture_holding_the_extraction_is_its_wrapper_not_furniture() -> None:
+    pager = "Next story: the bus timetable changes again in the spring"
+    page = _page(f"<aside class='story'>{_story_html(STORY)}<nav><p>{pager}</p></nav></aside>")
+    evidence = furniture_evidence(page, body_shingles([*STORY, pager]))
+    assert not any(evidence.holds(p) for p in STORY)  # the article laid out in an <aside>
+    assert evidence.holds(pager)  # the furniture inside the wrapper still counts
+
+
+def test_a_kind_of_furniture_that_holds_the_extraction_together_is_structure() -> None:
+    # A live blog whose entries are each an <aside>: none is large, together they are the article.
+    page = _page("".join(f"<aside><p>{p}</p></aside>" for p in STORY))
+    evidence = furniture_evidence(page, body_shingles(STORY))
+    assert not any(evidence.holds(p) for p in STORY)
+
+
+def test_short_furniture_is_matched_whole() -> None:
+    page = _page(f"<article>{_story_html(STORY)}<button>Share</button><button>Print page</button></article>")
+    evidence = furniture_evidence(page, body_shingles(STORY))
+    assert evidence.holds("Print page") and evidence.holds("Share")
+    assert not evidence.holds("Ducks returned")
+
+
+def test_scripts_are_not_furniture() -> None:
+    page = _page(f"<article>{_story_html(STORY[:2])}</article><script>var s = '{STORY[5]}';</script>")
+    assert not furniture_evidence(page, body_shingles(STORY)).holds(STORY[5])
+
+
+def test_pointers_are_a_label_a_separator_and_exactly_a_links_text() -> None:
+    links = ["Ferry fares rise in April", "Seal pups on the spit", "Lifeboat crew trains volunteers"]
+    page = _page("".join(f"<a href='/{i}'>{t}</a>" for i, t in enumerate(links)))
+    paragraphs = [
+        f"See also: {links[0]}",
+        f"Lees ook » {links[1]}",
+        f"Read next | {links[2]}",
+        f"Our reporter: {links[0]} and more",  # more than the link's text: a sentence
+        f"- Report: {links[1]}",  # a list item: the article's own list of links
+        f"| Source | {links[2]} |",  # a table row
+        "Also: a line whose text is not a link on this page",
+        links[0],  # no label
+    ]
+    assert link_lead_ins(paragraphs, page) == {0, 1, 2}
+
+
+def test_no_pointers_means_no_link_reading() -> None:
+    assert link_lead_ins(STORY, _page("")) == set()
+
+
+def test_holds_most() -> None:
+    grams = body_shingles(STORY[:4])
+    assert holds_most(STORY, grams)
+    assert holds_most(STORY[:3], grams)  # three of four paragraphs
+    assert not holds_most(STORY[:1], grams)
+    assert not holds_most(["A sidebar about the allotments and the weather this spring."], grams)
