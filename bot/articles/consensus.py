@@ -1,10 +1,10 @@
 """Evidence for and against the paragraphs an extractor kept, from the page itself.
 
-trafilatura's balanced extraction is the floor: we only take paragraphs away from it when a second,
-independent reading of the page says they are furniture, and only when that reading does not claim a
-large part of what trafilatura took for the article (some sites put "share" or "promo" classes on the
-article wrapper itself). Texts are compared as sets of word 3-grams, so whitespace, markup and
-segmentation differences between the readings do not matter and every comparison is linear.
+trafilatura's balanced extraction is the floor: we only take paragraphs away from it when the page says
+they are something else (furniture it declares in HTML, pointers to other pages), and never on the
+word of evidence that claims a large part of what trafilatura took for the article. Texts are compared
+as sets of word 3-grams, so whitespace, markup and segmentation differences between readings do not
+matter and every comparison is linear in the size of the page.
 """
 
 from __future__ import annotations
@@ -55,11 +55,10 @@ def holds_most(paragraphs: list[str], grams: set[int]) -> bool:
 
 @dataclass(slots=True)
 class Furniture:
-    """What our cleaner recognises as furniture on the page, as text."""
+    """The text of the furniture a page declares."""
 
     shingles: set[int] = field(default_factory=set)
     short: set[str] = field(default_factory=set)   # whole texts of short furniture blocks
-    kinds: list[str] = field(default_factory=list)
 
     def holds(self, paragraph: str) -> bool:
         toks = tokens(paragraph)
@@ -98,7 +97,6 @@ def furniture_evidence(root: _Element, body: set[int]) -> Furniture:
     for kind, grams, pieces in found:
         if kind in structural:
             continue
-        evidence.kinds.append(kind)
         evidence.shingles |= grams
         for piece in pieces:
             toks = tokens(piece)

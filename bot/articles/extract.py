@@ -1,15 +1,16 @@
 """From a fetched page to an `Article`: body text plus metadata. Sync and CPU-bound: call it through
 `asyncio.to_thread`.
 
-HTML: metadata from the untouched page (trafilatura). The body is trafilatura's balanced extraction of
-the page (its structure repaired first: layout tables, <br><br> paragraphs), which is the floor: we never
-do worse than trafilatura alone. From it we take away only what the page itself shows to be furniture:
-paragraphs that lie inside elements our cleaner recognises as furniture (unless that "furniture" holds
-a large part of the extraction, i.e. it is the article's wrapper), pointers to other pages ("See also:
-<link text>"), and the leftovers the paragraph post-filter knows. When trafilatura finds little, its
-recall mode, a readability-style fallback and the JSON-LD articleBody are compared and the fullest
-wins. A page is refused only when even that is nearly empty, or when it is shown to be a teaser
-(paywall.py). See bench/extract.py for how this compares with trafilatura alone on real pages.
+HTML: metadata from the untouched page (trafilatura). The body is trafilatura's balanced extraction
+(reader comments left out: they are not the article) of the page with its layout tables turned into
+blocks. That reading is the floor: we never do worse than trafilatura alone. From it we take away only
+what the page itself shows to be something else: paragraphs inside furniture the page declares (nav,
+aside, figcaption, dialog, form controls) unless that furniture holds a large part of the extraction,
+pointers to other pages ("See also: <a link's text>"), and the leftovers the paragraph post-filter
+knows. When trafilatura finds little, its recall mode, a readability-style fallback and the JSON-LD
+articleBody may replace its reading, but only one that agrees with it. A page is refused when even
+that is nearly empty, or when the page shows it is a teaser (paywall.py). bench/extract.py measures
+all this against trafilatura alone on 884 real pages.
 """
 
 from __future__ import annotations

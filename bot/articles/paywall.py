@@ -11,6 +11,7 @@ isAccessibleForFree=false is still a full text: signs alone decide nothing.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -30,6 +31,7 @@ WALL_MAX_WORDS = 150         # a paywall prompt next to the body and fewer reada
 HIDDEN_BODY_MAX_WORDS = 120  # with a hidden remainder of the body, fewer words than this is a teaser
 _HIDDEN_MIN_WORDS = 30       # hidden blocks shorter than this are widgets, not a body's remainder
 _NEAR_LEVELS = 3             # how far up from a wall or a hidden block the article's container may be
+_MAX_CHECKS = 20             # wall elements and phrases looked at (each costs a walk of its surroundings)
 _SKIP = ("script", "style", "noscript", "template", "head")
 
 _WALL_CLASS = re.compile(
@@ -109,31 +111,36 @@ def wall_signs(tree: _Element, body: set[int]) -> list[str]:
     with words in it, or a wall phrase. Elsewhere (a "subscribers only" label on a related link, an
     empty container in the template) they say nothing about this article."""
     signs: list[str] = []
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in _SKIP:
-            continue
-        marks = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if _WALL_CLASS.search(marks) and text_of(el).strip() and _next_to_body(el, body):
-            signs.append(f"wall element <{el.tag} {' '.join(marks.split())[:60]!r}>")
+    walls = (el for el in tree.xpath(".//*[@class or @id]") if el.tag not in _SKIP)
+    marked = (el for el in walls if _WALL_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"))
+    for el in itertools.islice((el for el in marked if text_of(el).strip()), _MAX_CHECKS):
+        if _next_to_body(el, body):
+            marks = " ".join(f"{el.get('class') or ''} {el.get('id') or ''}".split())
+            signs.append(f"wall element <{el.tag} {marks[:60]!r}>")
             break
+    checked = 0
     for el in tree.iter():
         if not isinstance(el.tag, str) or el.tag in _SKIP:
             continue
         for text, owner in ((el.text, el), (el.tail, el.getparent())):
             match = _WALL_PHRASES.search(text) if text else None
-            if match and owner is not None and _next_to_body(owner, body):
-                return [*signs, f"phrase {match.group(0)!r}"]
+            if match and owner is not None and checked < _MAX_CHECKS:
+                checked += 1
+                if _next_to_body(owner, body):
+                    return [*signs, f"phrase {match.group(0)!r}"]
     return signs
 
 
 def _hidden_blocks(tree: _Element) -> list[_Element]:
     """The outermost hidden elements that hold paragraphs of some length."""
     found: list[_Element] = []
+    seen: set[_Element] = set()
     for el in tree.xpath(".//*[@hidden or @style]"):
         if el.tag in _SKIP or not is_hidden(el):
             continue
-        if any(a.tag in _SKIP or a in found for a in el.iterancestors()):
+        if any(a.tag in _SKIP or a in seen for a in el.iterancestors()):
             continue
+        seen.add(el)
         if (el.tag == "p" or el.find(".//p") is not None) and words(text_of(el)) >= _HIDDEN_MIN_WORDS:
             found.append(el)
     return found
