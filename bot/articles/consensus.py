@@ -10,6 +10,7 @@ matter and every comparison is linear in the size of the page.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -26,7 +27,6 @@ _N = 3
 EVIDENCE_KINDS = frozenset({"nav", "aside", "figcaption", "dialog", "button", "select", "textarea"})
 PROTECT_SHARE = 0.25   # furniture holding this share of the extracted body is the article's wrapper
 FURNITURE_SHARE = 0.8  # a paragraph this much inside furniture is furniture
-AGREEMENT_SHARE = 0.5  # a candidate holding this much of another's text agrees with it
 _SHORT_TOKENS = 4      # furniture blocks this short are also matched whole (too short for 3-grams)
 # "<one to four words><separator> <the text of a link>": a pointer to another page ("See also: …").
 _LEAD_IN = re.compile(r"^\W*(?:\w+[^\w\n]+){0,3}?\w+\s*[:»›|>]+\s*")
@@ -48,9 +48,20 @@ def body_shingles(paragraphs: Iterable[str]) -> set[int]:
     return out
 
 
-def holds_most(paragraphs: list[str], grams: set[int]) -> bool:
-    """Whether `paragraphs` contain most of the text `grams` stand for."""
-    return len(body_shingles(paragraphs) & grams) >= AGREEMENT_SHARE * len(grams)
+def closest_to_consensus(candidates: list[list[str]]) -> int | None:
+    """The index of the candidate text closest (F1 over word 3-grams) to the text that at least two
+    candidates share; the earliest on a tie; None when no two candidates share anything."""
+    grams = [body_shingles(c) for c in candidates]
+    counts = Counter(g for own in grams for g in own)
+    agreed = {g for g, n in counts.items() if n >= 2}
+    if not agreed:
+        return None
+
+    def f1(own: set[int]) -> float:
+        shared = len(own & agreed)
+        return 2 * shared / (len(own) + len(agreed)) if shared else 0.0
+
+    return max(range(len(candidates)), key=lambda i: (f1(grams[i]), -i))
 
 
 @dataclass(slots=True)

@@ -40,7 +40,6 @@ logger = logging.getLogger(__name__)
 
 MIN_WORDS = 30            # less than this is not an article (error pages, empty shells)
 _ENOUGH_WORDS = 80        # below this, the fallbacks get a chance to find more
-_AGREEMENT_MIN_SHINGLES = 10  # with fewer, an extraction is too small to judge others by
 _MAX_TREE_SIZE = 60_000   # elements; bigger documents are cut to bound CPU time
 _FAST_ABOVE_CHARS = 2_000_000  # huge pages skip trafilatura's second opinions (readability, justext)
 MSG_NO_TEXT = "I couldn't find any article text on that page."
@@ -97,20 +96,24 @@ def _parse(html: str) -> lxml_html.HtmlElement | None:
 
 def _body_paragraphs(page: _Element, original: _Element, url: str, *, fast: bool) -> list[str]:
     """trafilatura's balanced extraction. When it finds little, its recall mode, the readability-style
-    fallback and the JSON-LD articleBody may replace it, but only one that agrees with it (holds most of
-    what it found): a short complete post must not give way to a longer sidebar. When it found next to
-    nothing there is nothing to agree with, and the fullest candidate wins."""
+    fallback and the JSON-LD articleBody are read too, and the reading closest to what they agree on
+    wins (trafilatura's on a tie): a short complete post must not give way to a longer sidebar that
+    only one of them saw. When they agree on nothing, the fullest reading wins."""
     balanced = _trafilatura(page, url, fast=fast)
     if htmlclean.words(" ".join(balanced)) >= _ENOUGH_WORDS:
         return balanced
     logger.debug("trafilatura found little at %s; trying fallbacks", url)
-    candidates = [_trafilatura(page, url, fast=fast, favor_recall=True), _densest_block(htmlclean.prepare(page))]
+    candidates = [
+        balanced,
+        _trafilatura(page, url, fast=fast, favor_recall=True),
+        _densest_block(htmlclean.prepare(page)),
+    ]
     if not locked_by_metadata(original):  # a paywalled page's JSON-LD body is not for us to read
         candidates.append(_json_ld_body(original))
-    found = consensus.body_shingles(balanced)
-    if len(found) >= _AGREEMENT_MIN_SHINGLES:
-        candidates = [c for c in candidates if consensus.holds_most(c, found)]
-    return max([balanced, *candidates], key=lambda ps: htmlclean.words(" ".join(ps)))
+    best = consensus.closest_to_consensus(candidates)
+    if best is None:
+        return max(candidates, key=lambda ps: htmlclean.words(" ".join(ps)))
+    return candidates[best]
 
 
 def _trafilatura(page: _Element, url: str, *, fast: bool, favor_recall: bool = False) -> list[str]:

@@ -6,8 +6,8 @@ from lxml import html as lxml_html  # type: ignore[import-untyped]
 
 from bot.articles.consensus import (
     body_shingles,
+    closest_to_consensus,
     furniture_evidence,
-    holds_most,
     link_lead_ins,
     tokens,
 )
@@ -91,9 +91,18 @@ def test_no_pointers_means_no_link_reading() -> None:
     assert link_lead_ins(STORY, _page("")) == set()
 
 
-def test_holds_most() -> None:
-    grams = body_shingles(STORY[:4])
-    assert holds_most(STORY, grams)
-    assert holds_most(STORY[:3], grams)  # three of four paragraphs
-    assert not holds_most(STORY[:1], grams)
-    assert not holds_most(["A sidebar about the allotments and the weather this spring."], grams)
+def test_the_candidate_closest_to_what_the_others_agree_on_wins() -> None:
+    sidebar = ["Spring on the plot means broad beans under fleece and nets against the pigeons."]
+    junk = ["Skip to content", "Rate this: one star two stars three stars", "Life is not a blog roll"]
+    # A short story two readings agree on beats a longer sidebar only one of them saw.
+    assert closest_to_consensus([STORY[:2], STORY[:2], sidebar]) == 0
+    # The clean reading beats one padded with furniture the others did not keep.
+    assert closest_to_consensus([[*junk, *STORY[:3]], STORY[:3], STORY[:3]]) == 1
+    # A reading that only adds what others agree on is closer than one that misses it.
+    assert closest_to_consensus([STORY[:2], STORY[:4], STORY[:4]]) == 1
+    assert closest_to_consensus([STORY[:2], STORY[:2]]) == 0  # a tie: the first (trafilatura's)
+
+
+def test_no_consensus_without_two_readings_in_common() -> None:
+    assert closest_to_consensus([STORY[:2], [], ["Another text about the weather on the coast."]]) is None
+    assert closest_to_consensus([[], []]) is None
