@@ -1,12 +1,17 @@
 """Is the page only a teaser (paywall, login wall)? Decided from evidence, never from a short text alone:
 a complete three-sentence brief is an article.
 
-A page is a teaser when (a) it declares its content locked (JSON-LD isAccessibleForFree=false, or
-article:content_tier=locked) and the readable text is short (the body was cut), or (b) the rest of the
-body is in the page but hidden, right next to the visible part, or (c) a paywall prompt (a wall element
-with words, or a "subscribe to continue reading" phrase) sits on a page whose readable text is very
-short. Many free pages carry an empty paywall container in their template, and a full text served with
-isAccessibleForFree=false is still a full text: signs alone decide nothing.
+A page is a teaser when
+(a) it declares its content locked (JSON-LD isAccessibleForFree=false, or article:content_tier=locked)
+    and the readable text is cut: under 150 words, or under 300 when a wall prompt sits next to it or
+    the page declares a length half as long again (JSON-LD wordCount or articleBody);
+(b) the rest of the body is in the page but hidden, right next to the visible part of it; or
+(c) a paywall prompt (a wall element with words, or a "subscribe to continue reading" phrase) sits next
+    to a readable text under 150 words.
+"Next to" means in the article's own container (see _next_to_body): a "subscribers only" label on a
+related link or a hidden cookie dialog elsewhere says nothing about this article. Many free pages carry
+an empty paywall container in their template, and a full text served with isAccessibleForFree=false is
+still a full text: signs alone decide nothing.
 """
 
 from __future__ import annotations
