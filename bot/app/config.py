@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     log_level: LogLevel = "INFO"
     # Lists are written as JSON ([1, 2]) or comma-separated (1,2): NoDecode hands the text to _list.
     owner_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # Request Discord's privileged Message Content intent. Without it the bot still runs: slash and message
+    # commands work, but automatic summaries can't see links and the log keeps no message text.
+    discord_message_content: bool = True
 
     # Only for the playground and tests: lifts the rule against private and loopback addresses.
     fetch_allow_private: bool = False

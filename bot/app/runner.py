@@ -37,8 +37,8 @@ def discord_failures() -> Iterator[None]:
     except discord.LoginFailure:
         raise SettingsError("DISCORD_TOKEN was refused by Discord; copy the bot token again") from None
     except discord.PrivilegedIntentsRequired:
-        raise SettingsError("enable the Message Content intent for the bot in the Discord developer portal"
-                            ) from None
+        raise SettingsError("enable the Message Content intent for the bot in the Discord developer portal, "
+                            "or set DISCORD_MESSAGE_CONTENT=false to run without it") from None
     except discord.ConnectionClosed as exc:
         raise UserFacingError(f"Discord closed the connection (code {exc.code}: {exc.reason or 'no reason'})"
                               ) from None

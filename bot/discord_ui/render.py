@@ -14,7 +14,7 @@ import discord
 from bot.articles.model import Article
 from bot.llm.base import Answer, Summary
 from bot.llm.sanitize import strip_links
-from bot.util.text import clip, escape
+from bot.util.text import clip, escape, link_label
 
 TITLE, DESCRIPTION, FIELD, FOOTER, AUTHOR, TOTAL = 256, 4096, 1024, 2048, 256, 6000
 COLOUR = discord.Colour.from_rgb(46, 125, 166)
@@ -42,7 +42,7 @@ def shown(text: str, limit: int) -> str:
 def source_link(title: str, url: str) -> str:
     """A masked link to the article whose text cannot end the link early or carry a link of its own:
     a title like `Real](https://evil.example) [` must not take the link over."""
-    text = shown(strip_links(title.replace("[", " ").replace("]", " ")), 200) or "the article"
+    text = link_label(strip_links(title.replace("[", " ").replace("]", " ")), 200) or "the article"
     return f"[{text}](<{url}>)"
 
 
@@ -72,13 +72,17 @@ def summary_text(article: Article, summary: Summary, *, notice: str | None = Non
 
 def answer_embed(article: Article, question: str, answer: Answer, *, notice: str | None = None) -> discord.Embed:
     embed = discord.Embed(title=shown(question, TITLE), colour=COLOUR)
+    said = " ".join(" ".join(q.text.split()) for q in answer.quotes[:2])
     quotes = [" ".join(q.text.split()) for q in answer.quotes[:2]]
-    # An extractive answer *is* its quotes: show them once, as quotes.
-    parts = [] if " ".join(answer.text.split()) == " ".join(quotes) else [shown(answer.text, 1500)]
+    # A built-in answer is "the fact — the sentence": show the fact, then the sentence once, as a quote.
+    text = " ".join(answer.text.split())
+    if said and text.endswith(said):
+        text = text[:-len(said)].rstrip(" —")
+    parts = [shown(text, 1500)] if text else []
     parts += [f"> {shown(quote, 700)}" for quote in quotes]
     parts.append(f"Source: {source_link(article.title or article.url, article.final_url or article.url)}")
     embed.description = clip("\n\n".join(parts), 3500)
     who = f"AI answer ({answer.model})" if answer.provider == "llm" and answer.model else "built-in answer"
-    confidence = f"confidence {answer.confidence:.0%}" if answer.answerable else None
-    embed.set_footer(text=_footer(who, confidence, answer.note, notice))
+    # No confidence figure: neither provider's is calibrated (bench/ask.py prints how often each band is right).
+    embed.set_footer(text=_footer(who, answer.note, notice))
     return embed

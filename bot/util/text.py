@@ -54,3 +54,10 @@ def escape(text: str) -> str:
     are sent with AllowedMentions.none(), so they never ping). No masked link `[text](url)` survives:
     escape_markdown escapes only the first "[" of a line that holds several, so every other one is too."""
     return _OPEN_BRACKET.sub(r"\1\\[", escape_markdown(one_line(text)))
+
+
+def link_label(text: str, limit: int) -> str:
+    """`text` made safe as the visible part of a masked link `[label](url)`: escaped, and without square
+    brackets, which could end the label early and start a link of the text's choosing
+    (`Real headline](https://evil.example/x) [`)."""
+    return clip(escape(text.replace("[", " ").replace("]", " ")), limit)

@@ -6,8 +6,12 @@ from __future__ import annotations
 import pytest
 
 from bot.articles.model import Article
+from bot.catchup.model import Catchup, SharedLink
+from bot.catchup.render import embed_parts
+from bot.catchup.window import Window
 from bot.discord_ui.render import answer_embed, summary_embed, summary_text
 from bot.llm.base import Answer, Quote, Summary
+from bot.store.location import Location
 from tests.helpers.markdown import masked_links
 
 URL = "https://news.example/harbour"
@@ -77,3 +81,12 @@ def test_escaping_keeps_the_words_readable() -> None:
     embed = summary_embed(article(), summary("Harbour *plan*", "Costs rose to $5_000 (a 10% rise)."))
     assert embed.title == "Harbour \\*plan\\*"
     assert "Costs rose to $5\\_000 (a 10% rise)." in (embed.description or "")
+
+
+def test_a_catchups_shared_link_keeps_its_target_whatever_the_page_title() -> None:
+    window = Window(1, Location(10), 1_790_000_000_000, 1_790_003_600_000, "period", "1h")
+    link = SharedLink(url=URL, shared_by=100, message="https://discord.com/channels/1/10/5", title=HIJACK,
+                      tldr=f"Refunds: {PHISH}")
+    parts = embed_parts(Catchup(window, logged=1, readable=1, links=[link]), "#general")
+    shown = "\n".join([parts.description, *(value for _, value in parts.fields)])
+    assert [target for _, target in masked_links(shown)] == [URL, "https://discord.com/channels/1/10/5"], shown
