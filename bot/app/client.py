@@ -25,6 +25,9 @@ COGS: tuple[str, ...] = (
     "cogs.logs",
     "cogs.privacy",
     "cogs.moderation",
+    "cogs.member_reports",
+    "cogs.livelog",
+    "cogs.names",
     "cogs.reports",
     "cogs.settings",
 )

@@ -15,9 +15,12 @@ from bot.articles.fetch import Fetcher, FetchPolicy
 from bot.articles.reader import read_article
 from bot.extractive.answerer import ExtractiveAnswerer
 from bot.extractive.summarizer import ExtractiveSummarizer
+from bot.llm.moderation import ModerationClient
 from bot.llm.openai_provider import LLMAnswerer, LLMSummarizer
+from bot.logbook.live import LiveLog
 from bot.logbook.service import LogService
 from bot.logbook.writer import LogWriter
+from bot.moderation.endpoint import ModerationEndpoint
 from bot.questions.service import AnswerService
 from bot.reports.service import ReportService
 from bot.settings.budget import Budget
@@ -40,6 +43,8 @@ class Services:
     summaries: SummaryService
     answers: AnswerService
     reports: ReportService
+    moderation: ModerationEndpoint
+    live_log: LiveLog
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
@@ -77,11 +82,12 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
         ttl = int(settings.summary_cache_hours * HOUR_MS)
         model = settings.llm_model
         llm_summarizer = LLMSummarizer(client, model, context_tokens=settings.llm_context_tokens) if client else None
+        log_service = LogService(db, writer, guild_settings)
         yield Services(
             settings=settings,
             db=db,
             guild_settings=guild_settings,
-            log=LogService(db, writer, guild_settings),
+            log=log_service,
             budget=budget,
             fetcher=fetcher,
             llm_client=client,
@@ -90,4 +96,7 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
                 article_ttl_ms=ttl, summary_ttl_ms=ttl),
             answers=AnswerService(db, ExtractiveAnswerer(), LLMAnswerer(client, model) if client else None, budget),
             reports=ReportService(db, guild_settings, budget, llm_summarizer),
+            moderation=ModerationEndpoint(ModerationClient(client) if client else None,
+                                          base_url=settings.openai_base_url),
+            live_log=LiveLog(db, log_service, guild_settings),
         )
