@@ -122,7 +122,7 @@ class LiveLog:
 
     def observe(self, op: LogOp) -> None:
         """A log-service observer: edits and deletions the log queued."""
-        if isinstance(op, Edit) and op.content is not None:
+        if isinstance(op, Edit):
             where = op.message.location if op.message is not None else None
             self._note(_Noted("edit", op.guild_id, op.edited_at, (op.message_id,), where, op.edited_at))
         elif isinstance(op, Delete):

@@ -65,10 +65,13 @@ def _scan(rows: Sequence[sqlite3.Row]) -> list[ScanRow]:
 
 
 async def messages_after(db: Database, after_id: int, up_to_id: int, limit: int) -> list[ScanRow]:
-    """Committed messages with after_id < id <= up_to_id, oldest first (primary key range)."""
+    """Committed messages with after_id < id <= up_to_id, oldest first (primary key range). The text of a
+    member who has opted out since the message was logged is withheld too (it is never checked or sent)."""
     rows = await db.fetchall(
-        "SELECT id, guild_id, channel_id, thread_id, author_id, content, content_state, created_at FROM messages "
-        "WHERE id > ? AND id <= ? ORDER BY id LIMIT ?", (after_id, up_to_id, limit), read=True)
+        "SELECT m.id, m.guild_id, m.channel_id, m.thread_id, m.author_id, m.content, m.created_at, "
+        "CASE WHEN EXISTS (SELECT 1 FROM privacy p WHERE p.guild_id = m.guild_id AND p.user_id = m.author_id "
+        "AND p.opted_out = 1) THEN 1 ELSE m.content_state END AS content_state FROM messages m "
+        "WHERE m.id > ? AND m.id <= ? ORDER BY m.id LIMIT ?", (after_id, up_to_id, limit), read=True)
     return _scan(rows)
 
 

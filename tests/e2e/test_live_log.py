@@ -46,6 +46,8 @@ async def test_edits_deletions_bulk_deletions_and_reports_are_posted_live(
         await logged(h, edited["id"])
         await fake_discord.edit(general, int(edited["id"]), "the ferry leaves at ten")
         private = await fake_discord.post(general, bob, "bob's private words about the harbour")
+        await logged(h, private["id"])
+        await fake_discord.edit(general, int(private["id"]), "bob's private words, edited")
         elsewhere = await fake_discord.post(news, alice, "words in a channel that is not logged")
         deleted = await fake_discord.post(general, alice, "a message that will vanish")
         purged = [await fake_discord.post(general, alice, f"purged line {i}") for i in range(3)]
@@ -63,6 +65,7 @@ async def test_edits_deletions_bulk_deletions_and_reports_are_posted_live(
             what="every event in the live log")
         text = live_text(fake_discord, mod_log)
         assert "private words" not in text                        # an opted-out member's words never
+        assert text.count("text private") == 2                    # but the edit and the deletion are reported
         assert "not logged" not in text and f"<#{news}>" not in text   # nothing from an excluded channel
         bulk = [(name, data.decode()) for post in live_posts(fake_discord, mod_log)
                 for name, data in fake_discord.files_of(int(post["id"])).items() if name.startswith("bulk-delete")]

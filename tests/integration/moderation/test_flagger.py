@@ -21,6 +21,7 @@ from bot.moderation.endpoint_scan import (
 from bot.moderation.flagger import Flagger, FlagListener
 from bot.moderation.rules import check_content
 from bot.settings.guild import GuildSettingsService
+from bot.store import logbook
 from bot.store import moderation as store
 from bot.store.db import Database
 from bot.store.location import Location
@@ -382,3 +383,13 @@ async def test_guilds_choose_whether_their_messages_go_to_the_endpoint(
     assert await openai.run_once() == 2
     assert [c.json["input"] for c in fake_openai.calls(MODERATIONS)] == [["you idiot"]]   # OpenAI: on by default
     assert {m for m, _, p in await all_flags(db) if p == "openai"} == {mine.id}
+
+
+async def test_a_member_who_opted_out_after_posting_is_never_sent(
+        db: Database, writer: LogWriter, settings: GuildSettingsService, fake_openai: FakeOpenAI,
+        make_openai_client: OpenAIClientFactory) -> None:
+    kept, later_private = row(1, author=1, content="you idiot"), row(2, author=2, content="you moron")
+    await log(writer, [kept, later_private])
+    await logbook.set_opt_out(db, GUILD, 2, True, CLOCK)     # logged with text, then opted out
+    await endpoint_flagger(db, settings, ModerationClient(make_openai_client()), [0.0]).run_once()
+    assert [c.json["input"] for c in fake_openai.calls(MODERATIONS)] == [["you idiot"]]
