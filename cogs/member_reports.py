@@ -23,7 +23,7 @@ from bot.discord_ui.replies import NO_PINGS, respond
 from bot.moderation import member_reports
 from bot.moderation.member_reports import MAX_REASON_CHARS, MemberReport, ReportOutcome, Resolution
 from bot.store import names
-from bot.util.text import clip, one_line
+from bot.util.text import clip, escape
 from bot.util.timeutil import now_ms
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def link_only(jump_url: str) -> discord.ui.View:
 
 
 def _reason_lines(report: MemberReport) -> str:
-    lines = [f"<@{r.reporter_id}>: {clip(one_line(r.reason), 200) if r.reason else '*(no reason given)*'}"
+    lines = [f"<@{r.reporter_id}>: {escape(clip(r.reason, 200)) if r.reason else '*(no reason given)*'}"
              for r in report.reasons]
     return clip("\n".join(lines), 1024) or "*(no reason given)*"
 

@@ -40,7 +40,7 @@ def headline_embed(report: Report, title: str) -> discord.Embed:
     embed.add_field(name="Edits / deletes", value=f"{report.edits:,} / {report.deletes:,}")
     embed.add_field(name="Links / summaries", value=f"{report.links_shared:,} / {report.summaries:,}")
     embed.add_field(name="Questions", value=f"{report.questions:,} ({report.unanswered} not in the article)")
-    embed.add_field(name="Flags / open reports", value=f"{report.flags_total:,} / {len(report.open_reports)}")
+    embed.add_field(name="Flags", value=f"{report.flags_total:,}")
     embed.add_field(name="Member reports", value=f"{len(report.open_reports)} open · "
                     f"{len(report.resolved_reports)} resolved in the period")
     if report.open_reports:

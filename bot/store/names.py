@@ -41,7 +41,7 @@ async def save(db: Database, guild_id: int, entries: Iterable[tuple[int, NameKin
     await db.transaction([(
         "INSERT INTO names (guild_id, id, kind, name, updated_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (guild_id, id) DO UPDATE SET kind = excluded.kind, name = excluded.name, "
-        "updated_at = excluded.updated_at WHERE names.name IS NOT excluded.name OR names.kind IS NOT excluded.kind",
+        "updated_at = excluded.updated_at WHERE names.name <> excluded.name OR names.kind <> excluded.kind",
         rows, True)])
 
 
