@@ -13,6 +13,7 @@ from openai import AsyncOpenAI
 from bot.app.config import Settings
 from bot.articles.fetch import Fetcher, FetchPolicy
 from bot.articles.reader import read_article
+from bot.catchup.service import CatchupService
 from bot.extractive.answerer import ExtractiveAnswerer
 from bot.extractive.summarizer import ExtractiveSummarizer
 from bot.llm.moderation import ModerationClient
@@ -45,6 +46,7 @@ class Services:
     reports: ReportService
     moderation: ModerationEndpoint
     live_log: LiveLog
+    catchup: CatchupService
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
@@ -82,6 +84,7 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
         ttl = int(settings.summary_cache_hours * HOUR_MS)
         model = settings.llm_model
         llm_summarizer = LLMSummarizer(client, model, context_tokens=settings.llm_context_tokens) if client else None
+        llm_answerer = LLMAnswerer(client, model, context_tokens=settings.llm_context_tokens) if client else None
         log_service = LogService(db, writer, guild_settings)
         yield Services(
             settings=settings,
@@ -94,9 +97,11 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             summaries=SummaryService(
                 db, partial(read_article, fetcher=fetcher), ExtractiveSummarizer(), llm_summarizer, budget,
                 article_ttl_ms=ttl, summary_ttl_ms=ttl),
-            answers=AnswerService(db, ExtractiveAnswerer(), LLMAnswerer(client, model) if client else None, budget),
+            answers=AnswerService(db, ExtractiveAnswerer(), llm_answerer, budget),
             reports=ReportService(db, guild_settings, budget, llm_summarizer),
             moderation=ModerationEndpoint(ModerationClient(client) if client else None,
                                           base_url=settings.openai_base_url),
             live_log=LiveLog(db, log_service, guild_settings),
+            catchup=CatchupService(log_service, budget, client, model, context_tokens=settings.llm_context_tokens,
+                                   message_content=settings.discord_message_content),
         )
