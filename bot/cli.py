@@ -178,7 +178,7 @@ async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     chart = output_file("--chart", args.chart) if args.chart else None
     async with open_services(settings) as services:
         report = await services.reports.build(args.guild, since=args.since)
-        rendered = await services.reports.render(report, f"guild {args.guild}", chart=chart is not None)
+        rendered = await services.reports.render(report, chart=chart is not None)   # headed by the guild's name
     if chart is not None and rendered.png is not None:
         await asyncio.to_thread(write_file, "--chart", chart, rendered.png)
     if args.format == "json":

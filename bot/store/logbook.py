@@ -168,7 +168,7 @@ def op_ids(op: LogOp) -> OpIds:
 
 
 async def store_dead_letter(db: Database, op: LogOp, error: str, at: int) -> None:
-    """Keep that a row could not be stored, and why; never its content (see 006_dead_letters.sql)."""
+    """Keep that a row could not be stored, and why; never its content (see 007_dead_letters.sql)."""
     ids = op_ids(op)
     fit = [v if v is None or -2 ** 63 <= v < 2 ** 63 else None    # an id SQLite cannot hold may be why it failed
            for v in (ids.guild_id, ids.channel_id, ids.message_id, ids.author_id)]
@@ -239,6 +239,8 @@ async def forget_member(db: Database, guild_id: int, user_id: int) -> ForgetResu
         await conn.execute(
             "UPDATE member_report_reasons SET reason = NULL WHERE reporter_id = ? AND report_id IN "
             "(SELECT id FROM member_reports WHERE guild_id = ?)", (user_id, guild_id))
+        await conn.execute("DELETE FROM names WHERE guild_id = ? AND id = ? AND kind = 'member'",
+                           (guild_id, user_id))
         await conn.execute("DELETE FROM log_dead_letters WHERE guild_id = ? AND author_id = ?", (guild_id, user_id))
     return ForgetResult(messages, revisions, questions)
 
