@@ -226,3 +226,5 @@ async def _rollback(conn: aiosqlite.Connection) -> None:
     except sqlite3.OperationalError as exc:
         if "no transaction is active" not in str(exc):
             raise
+    except (sqlite3.ProgrammingError, ValueError):
+        pass   # closed meanwhile (a shutdown): nothing is left to roll back, and the caller's error stands

@@ -30,6 +30,8 @@ async def test_stop_with_a_locked_database_spills_and_the_next_start_replays_fir
         await fake.wait_until_identified(1)
         first = int((await fake.post(general, alice, "the tide table says nine"))["id"])
         await until(lambda: first in committed(database), what="the first message to be committed")
+        # The names of the server are stored once at start: done before the lock, so only the log waits on it.
+        await until(lambda: committed(database, "SELECT id, name FROM names"), what="the server's names")
 
         blocker = sqlite3.connect(database, isolation_level=None)
         blocker.execute("BEGIN EXCLUSIVE")   # another process holds the write lock until the bot is gone
