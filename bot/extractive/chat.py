@@ -24,7 +24,7 @@ _ABBREVIATIONS = {
     "wanna": "want to", "gotta": "got to", "hafta": "have to", "hav": "have", "wht": "what", "cops": "police",
     "cop": "police", "kids": "children", "guy": "man", "guys": "men", "dude": "man", "bucks": "dollars",
     "ceo": "chief executive", "cfo": "chief financial officer", "ref": "referee", "pct": "percent",
-    "movie": "film", "flick": "film",
+    "movie": "film", "flick": "film", "till": "until", "til": "until",
 }
 # Words that carry nothing to match: greetings, hedges, emphasis, laughter.
 _FILLER = frozenset("""
@@ -78,6 +78,7 @@ def _correct(word: str, vocabulary: Mapping[str, int], known: Collection[str]) -
 
     `known` are the article's stems: a word whose stem the article has is no typo. Words of up to three
     letters are only read as question words ("teh", "hw"): an anagram first, then one letter missing.
+    Four-letter words stay: too many real words are one edit apart ("head", "heat"; "back", "black").
     Longer words take one edit (two from eight letters) to an article word with the same first letter
     (typos rarely change it, and "moon" is not "soon"); among several, the article's most frequent wins.
     """
@@ -87,6 +88,8 @@ def _correct(word: str, vocabulary: Mapping[str, int], known: Collection[str]) -
         for w in _SHORT_TARGETS:
             if sorted(w) == sorted(word) or (len(w) == len(word) + 1 and osa_distance(word, w, 1) <= 1):
                 return w
+        return word
+    if len(word) == 4:
         return word
     limit = 1 if len(word) < 8 else 2
     best: tuple[int, bool, int, str] | None = None

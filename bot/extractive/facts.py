@@ -65,7 +65,7 @@ _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple((k, re.compile(p
                     rf"(?:\b(?i:mid|early|late)-|\b(?i:next|last|this|early|late|in|by|until|since) )?"
                     rf"\b(?:{_MONTH})(?:\s+\d{{4}})?\b(?! \d)|"
                     rf"\b(?:(?i:last|next|this|on|by|until|since|from) )?(?:{_WEEKDAY})"
-                    r"(?: (?:morning|afternoon|evening|night))?\b|"
+                    rf"(?: (?:morning|afternoon|evening|night))?\b(?!,? (?:{_MONTH}) \d)|"
                     r"\b(?:1[6-9]|20)\d\d(?:s)?\b(?![\d,.]*\d)|"
                     r"(?i:\b(?:yesterday|today|tomorrow|tonight)\b|"
                     rf"\b(?:last|next|this) (?:week(?:end)?|month|year|season|{_SEASON}|fall)\b|"
@@ -73,7 +73,8 @@ _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple((k, re.compile(p
                     rf"\b(?:{_NUM}|a few|several) (?:days|weeks|months|years) (?:ago|later|earlier)\b|"
                     r"\bthe end of the (?:year|decade|month|week)\b)"),
     (FactKind.AGE, r"(?i:\b\d{1,3}-year-old\b|\baged \d{1,3}\b|\b\d{1,3} years? old\b)|"
-                   r"(?<=[A-Za-z], )\d{1,3}(?=,|\s+(?:said|says|told|who|was|is)\b|\.)"),
+                   r"(?<=[A-Za-z], )\d{1,3}(?=,|\s+(?:said|says|told|who|was|is)\b|\.)|"
+                   r"(?<=\b[Hh]e was )\d{1,3}(?=\.)|(?<=\b[Ss]he was )\d{1,3}(?=\.)|(?<=\bdie[sd] at )\d{1,3}\b"),
     (FactKind.DURATION, rf"(?i:\b(?:about |roughly |nearly |almost |more than |less than |under |over |just )?"
                         rf"(?:{_NUM}|a few|several|an?|half an?)(?:[\s-](?:and a half|full|straight|more))?"
                         rf"[\s-](?:{_UNIT_TIME})\b(?:\s+and\s+(?:{_NUM}|an?)\s+(?:{_UNIT_TIME})\b)?)"),
@@ -110,14 +111,14 @@ def _count_about(sentence: str, start: int, end: int) -> tuple[str, ...]:
     after = _words(sentence[end:end + 60])
     about: list[str] = []
     skip = {"of", "the", "its", "their", "his", "her", "more", "other", "new", "about", "those", "these"}
-    for _, _, w in after[:5]:
+    for _, _, w in after[:6]:
         low = w.casefold()
         if low in skip and not about:
             continue
         if low in STOPWORDS or w[0].isdigit() or (low.endswith("ed") and not about):
             break
         about.append(stem(low))
-        if len(about) == 3:
+        if len(about) == 4:        # "212,000 portable electric space heaters"
             break
     before = _words(sentence[max(0, start - 40):start])
     if len(before) >= 2 and before[-1][2].casefold() == "of":
@@ -128,6 +129,9 @@ def _count_about(sentence: str, start: int, end: int) -> tuple[str, ...]:
 def _age_owner(sentence: str, start: int, end: int) -> tuple[str, ...]:
     """Whose age: the name before "Name, 58," or the noun after "a 27-year-old man"."""
     text = sentence[start:end].casefold()
+    said = [w.casefold() for _, _, w in _words(sentence[max(0, start - 20):start])][-3:]
+    if said[-2:-1] in (["he"], ["she"]) or said[-1:] == ["at"]:
+        return tuple(w for w in said if w in ("he", "she"))      # "He was 88.", "dies at 88"
     if "year-old" in text or "aged" in text:
         nxt = [w.casefold() for _, _, w in _words(sentence[end:end + 40])][:2]
         prev = [w.casefold() for _, _, w in _words(sentence[max(0, start - 60):start])][-3:]

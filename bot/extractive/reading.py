@@ -60,6 +60,7 @@ class Reading:
     roles: dict[str, frozenset[str]] = field(default_factory=dict)   # surname stem -> role stems
     main_person: tuple[str, ...] = ()          # stems of the most mentioned person's name
     subject: tuple[str, ...] = ()              # stems of the title's content words
+    common_stems: frozenset[str] = frozenset()  # stems of words the article writes in lower case somewhere
 
     def idf(self, term: str) -> float:
         n = len(self.sentences) or 1
@@ -104,10 +105,22 @@ def _roles(sentence: Sentence, common: frozenset[str]) -> dict[str, set[str]]:
     return out
 
 
+def _join_datelines(text: str, spans: list[Span]) -> list[Span]:
+    """"SAN MARREN, Calif. — Brightpath said...": a dateline's abbreviation ends no sentence."""
+    out: list[Span] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if prev is not None and span.text[:1] in "—–-" and "\n" not in text[prev.end:span.start]:
+            out[-1] = Span(prev.start, span.end, text[prev.start:span.end])
+        else:
+            out.append(span)
+    return out
+
+
 @functools.lru_cache(maxsize=32)
 def read(text: str, title: str | None, language: str | None) -> Reading:
     lang = language_of(language)
-    spans = split_sentences(text)
+    spans = _join_datelines(text, split_sentences(text))
     raw_words = [m.group(0) for m in _TOKEN.finditer(text)]
     vocabulary = Counter(w.casefold() for w in raw_words)
     # Words the article writes in lower case somewhere: capitalised at a sentence start, they are no name.
@@ -123,6 +136,7 @@ def read(text: str, title: str | None, language: str | None) -> Reading:
                                   is_boilerplate(span.text)))
     df = Counter(s for sent in sentences for s in sent.stems)
     reading = Reading(lang, sentences, vocabulary, frozenset(df), df)
+    reading.common_stems = frozenset(stem(w, lang) for w in common)
     roles: dict[str, set[str]] = {}
     mentions: Counter[str] = Counter()
     full: dict[str, tuple[str, ...]] = {}
