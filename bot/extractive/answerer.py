@@ -38,7 +38,7 @@ NOT_FOUND = "I couldn't find that in the article."
 ANSWER_TRANSLATION_NOTE = "Answer is in the article's language; translation needs an LLM."
 
 ABSTAIN_THRESHOLD = THRESHOLD   # decline below this confidence (bot/extractive/confidence.py)
-CLOSEST_FLOOR = 0.25          # below this, no "closest passage" either: nothing in the article is related
+CLOSEST_FLOOR = 0.5           # a closest passage holds at least this share of the question's (weighted) words
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|n't)\b|n't\b", re.I)
 
 
@@ -51,7 +51,8 @@ def _fact_text(sentence: Sentence, fact: Fact) -> str:
                      r"from|to|for|with|by|during|after|before|over|who|which|that)\b|$)", rest)
         if m and len(m.group(0).split()) <= 4:
             text += m.group(0).rstrip()
-    return text.rstrip(",.;: ")
+    text = text.rstrip(",;: ")
+    return text if re.search(r"\b\w\.\w\.$", text) else text.rstrip(".")    # "7 p.m." keeps its dot
 
 
 def _verdict(sentence: Sentence, weights: dict[str, float]) -> str:
@@ -84,12 +85,14 @@ class ExtractiveAnswerer:
         note = ANSWER_TRANSLATION_NOTE if other_language(language, article) else None
         reading = read(article.text, article.title, article.language)
         q = query(question, history, reading)
-        found = evidence(candidates(q, reading))
+        scored = candidates(q, reading)
+        found = evidence(scored)
         if found is None:
             return None, self._not_found(note, None, 0.0)
         sure = probability(found.features)
         if sure < self.threshold:
-            return found, self._not_found(note, found.best, sure)
+            closest = max(scored, key=lambda c: (c.coverage, c.score, -c.sentence.index))
+            return found, self._not_found(note, closest, sure)
         return found, self._answer(q, reading, found.best, sure, note)
 
     def _answer(self, q: Query, reading: Reading, best: Candidate, sure: float, note: str | None) -> Answer:
@@ -115,6 +118,6 @@ class ExtractiveAnswerer:
 
     def _not_found(self, note: str | None, closest: Candidate | None, sure: float) -> Answer:
         text = NOT_FOUND
-        if closest is not None and closest.score >= CLOSEST_FLOOR:
+        if closest is not None and closest.coverage >= CLOSEST_FLOOR:
             text += f" Closest passage: “{closest.sentence.text}”"
         return Answer(text=text, quotes=[], answerable=False, confidence=round(sure, 4), provider=NAME, note=note)

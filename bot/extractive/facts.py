@@ -44,7 +44,7 @@ _NUMW = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirte
          r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen")
 _NUM = rf"\d[\d,]*(?:\.\d+)?|(?:{_NUMW})(?:[\s-](?:{_NUMW}))*"
 _SCALE = r"(?:\s+(?:million|billion|trillion|thousand|hundred))?"
-_MONTH = (r"Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar\.|April|Apr\.|May|June|July|Aug(?:ust|\.)?|"
+MONTH = (r"Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar\.|April|Apr\.|May|June|July|Aug(?:ust|\.)?|"
           r"Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?")
 _WEEKDAY = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _SEASON = r"spring|summer|autumn|winter"
@@ -60,12 +60,12 @@ _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple((k, re.compile(p
     (FactKind.PERCENT, rf"(?i:\b(?:{_NUM})(?:\s*%|\s+per\s?cent\b|\s+percentage points?\b))"),
     (FactKind.TIME, r"(?i:\b\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\bnoon\b|\bmidnight\b|"
                     r"\bquarter (?:to|past) \w+\b)"),
-    (FactKind.DATE, rf"\b(?:(?:{_WEEKDAY}),?\s+)?(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b|"
-                    rf"\b\d{{1,2}}\s+(?:{_MONTH})(?:\s+\d{{4}})?\b|"
+    (FactKind.DATE, rf"\b(?:(?:{_WEEKDAY}),?\s+)?(?:{MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b|"
+                    rf"\b\d{{1,2}}\s+(?:{MONTH})(?:\s+\d{{4}})?\b|"
                     rf"(?:\b(?i:mid|early|late)-|\b(?i:next|last|this|early|late|in|by|until|since) )?"
-                    rf"\b(?:{_MONTH})(?:\s+\d{{4}})?\b(?! \d)|"
+                    rf"\b(?:{MONTH})(?:\s+\d{{4}})?\b(?! \d)|"
                     rf"\b(?:(?i:last|next|this|on|by|until|since|from) )?(?:{_WEEKDAY})"
-                    rf"(?: (?:morning|afternoon|evening|night))?\b(?!,? (?:{_MONTH}) \d)|"
+                    rf"(?: (?:morning|afternoon|evening|night))?\b(?!,? (?:{MONTH}) \d)|"
                     r"\b(?:1[6-9]|20)\d\d(?:s)?\b(?![\d,.]*\d)|"
                     r"(?i:\b(?:yesterday|today|tomorrow|tonight)\b|"
                     rf"\b(?:last|next|this) (?:week(?:end)?|month|year|season|{_SEASON}|fall)\b|"
@@ -91,14 +91,15 @@ page item article line platform exit pier lane unit season episode
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 _WORD = re.compile(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)*")
 _NAME = re.compile(r"[A-Z][\w'’.&-]*(?:\s+(?:&\s+)?(?:of\s+|de\s+|van\s+|von\s+)?[A-Z0-9][\w'’.&-]*)*")
-_CALENDAR = re.compile(rf"^(?:{_MONTH}|{_WEEKDAY})$")
+_CALENDAR = re.compile(rf"^(?:{MONTH}|{_WEEKDAY})$")
+# Nouns of places: "at the public library", "Mill Creek Road" is somewhere, not someone.
+PLACE_NOUNS = (r"library|school|hall|reservoir|airfield|fairgrounds?|arena|stadium|street|road|avenue|park|station|"
+               r"airport|hospital|courthouse|church|museum|center|centre|square|plaza|building|office|headquarters|"
+               r"base|depot|garage|warehouse|factory|plant|mall|store|shop|river|lake|beach|coast|island|bridge|"
+               r"border|site|field|farm|woods|forest|camp|shelter|campus|theaters?|theatres?|lane|county|bay")
 _PLACE_PHRASE = re.compile(
     r"\b(?:at|in|near|outside|inside|along|into|onto|on|across|from|to)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
-    r"(?:[\w'’-]+\s+){0,3}?(?:[A-Z][\w'’-]*|library|school|hall|reservoir|airfield|fairgrounds?|arena|stadium|"
-    r"street|road|avenue|park|station|airport|hospital|courthouse|church|museum|center|centre|square|plaza|"
-    r"building|office|headquarters|base|depot|garage|warehouse|factory|plant|mall|store|shop|river|lake|"
-    r"beach|coast|island|bridge|border|site|field|farm|woods|forest|camp|shelter|campus|theaters?|theatres?)"
-    r"(?:\s+[A-Z][\w'’-]*)*\b")
+    rf"(?:[\w'’-]+\s+){{0,3}}?(?:[A-Z][\w'’-]*|{PLACE_NOUNS})(?:\s+[A-Z][\w'’-]*)*(?:\s+(?:{PLACE_NOUNS}))?\b")
 
 
 def _words(text: str) -> list[tuple[int, int, str]]:

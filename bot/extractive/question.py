@@ -96,6 +96,8 @@ TYPE_TERMS: dict[Want, frozenset[str]] = {w: frozenset(stem(x) for x in ws.split
     Want.DURATION: "long time duration",
 }.items()}
 _STOP = STOPWORDS - {"happen"}     # "what time did it happen" is answered by "the robbery happened at..."
+# Function words that narrow what is asked: "has it recalled heaters before", "more layoffs after this".
+CONSTRAINTS = frozenset("before after again more else other".split())
 PRONOUNS_PERSON = frozenset("he she him her his hers".split())
 PRONOUNS_THING = frozenset("it its they them their theirs this that those these".split())
 
@@ -125,7 +127,7 @@ class Query:
     question: Question
     weights: dict[str, float]            # stem -> weight
     asked: frozenset[str]                # every stem the asker typed
-    referred: frozenset[str]             # what "it", "he" stand for: the article's subject or main person
+    referred: frozenset[str]             # the name "it" or "he" stands for: the title's first, the main person
     subject_only: bool                   # "when's it out?": only the article's subject is asked about
 
 
@@ -234,7 +236,7 @@ def analyse(words: list[str]) -> Question:
         if q.want is Want.YESNO:
             q.want, q.attribute = Want.NUMBER, Attribute.COUNT
             q.about = frozenset(stem(w) for w in _after(words, i + 1))
-    skip = _STOP | _AUX | _WH | _FRAME | frame | PRONOUNS_PERSON | PRONOUNS_THING
+    skip = (_STOP - CONSTRAINTS) | _AUX | _WH | _FRAME | frame | PRONOUNS_PERSON | PRONOUNS_THING
     if q.want is Want.NUMBER and q.attribute is not Attribute.COUNT:
         skip = skip | _MEASURE_ADJ
     if q.want in (Want.NUMBER, Want.MONEY):

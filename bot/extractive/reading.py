@@ -60,7 +60,10 @@ class Reading:
     roles: dict[str, frozenset[str]] = field(default_factory=dict)   # surname stem -> role stems
     main_person: tuple[str, ...] = ()          # stems of the most mentioned person's name
     subject: tuple[str, ...] = ()              # stems of the title's content words
+    subject_name: tuple[str, ...] = ()         # stems of the title's first name: what "it" most likely is
     common_stems: frozenset[str] = frozenset()  # stems of words the article writes in lower case somewhere
+    mentions: Counter[str] = field(default_factory=Counter)   # a name's last stem -> how often it is named
+    people: frozenset[str] = frozenset()      # last stems of full names named again alone: "Marchetti said"
 
     def idf(self, term: str) -> float:
         n = len(self.sentences) or 1
@@ -153,6 +156,10 @@ def read(text: str, title: str | None, language: str | None) -> Reading:
     reading.roles = {k: frozenset(v) for k, v in roles.items()}
     people = [k for k, _ in mentions.most_common() if len(full.get(k, ())) >= 2]
     reading.main_person = full[people[0]] if people else ()
+    reading.mentions = mentions
+    reading.people = frozenset(k for k in people if mentions[k] >= 2)
     head = title or (spans[0].text if spans else "")
     reading.subject = tuple(dict.fromkeys(t.stem for t in tokens(head, lang) if t.stem not in STOP))
+    first = next((f for f in facts(head, common) if f.kind is FactKind.NAME), None)
+    reading.subject_name = tuple(t.stem for t in tokens(first.text, lang)) if first else ()
     return reading

@@ -30,7 +30,6 @@ _SUBJECT_WEIGHT = 0.1         # "it", "they", "he": the weight of each of the ma
 _HISTORY_WEIGHT = 0.6         # words of the previous question in a thread
 _ABSENT = 0.85                # per question word the article never uses (after typo fixing)
 _MISSING = 0.6                # per key word the article uses elsewhere but not here nor just before
-_NO_FACT = 0.3                # a sentence without any fact of the wanted kind
 _RELATION_MISSING = 0.75      # the question's nouns, but not its verb ("close" the plant, not "buy" it)
 _NO_REASON_MARK = 0.6         # a "why" answered by a sentence without because, after, due to...
 _HEDGED = 0.5                 # "declined to say whether", "it is unclear if": no yes or no
@@ -75,7 +74,7 @@ def query(question: str, history: Sequence[Turn], reading: Reading) -> Query:
     asked = frozenset(t.stem for t in tokens(" ".join(q.words), reading.lang)) - STOP
     referred: frozenset[str] = frozenset()
     if q.person_pronoun or q.thing_pronoun or subject_only:
-        referred = frozenset(reading.main_person if q.person_pronoun else reading.subject)
+        referred = frozenset(reading.main_person if q.person_pronoun else reading.subject_name)
     return Query(q, weights, asked, referred, subject_only)
 
 
@@ -91,9 +90,18 @@ def match(term: str, stems: frozenset[str]) -> float:
 
 
 def positions(sentence: Sentence, terms: dict[str, float]) -> list[int]:
-    """Token positions of the sentence where a question word (or a related word) stands."""
-    rel = set(terms).union(*(related(t) for t in terms))
-    return [i for i, t in enumerate(sentence.tokens) if t.stem in rel]
+    """Token positions of the sentence where a question word (a longer form, a related word) stands; the
+    asker's own words first, the words "it" or "he" stand for only when none of those is there."""
+    for strong in (True, False):
+        wanted = {t for t, w in terms.items() if (w >= _HISTORY_WEIGHT) == strong}
+        found = [i for i, tok in enumerate(sentence.tokens) if match_one(wanted, tok.stem)]
+        if found:
+            return found
+    return []
+
+
+def match_one(terms: set[str], stem: str) -> bool:
+    return any(match(t, frozenset((stem,))) for t in terms)
 
 
 def _subject(sentence: Sentence) -> frozenset[str]:
@@ -165,7 +173,7 @@ def candidates(query_: Query, reading: Reading) -> list[Candidate]:
         # "when's it out?": a sentence with any of the subject's words is about it; the fact decides
         coverage = 1.0 if query_.subject_only else matched / total
         if kinds:
-            fit = best if fact else _NO_FACT
+            fit = best          # no fact of the wanted kind, no answer (the sentence may still be the closest)
         elif q.want is Want.REASON:
             fit = 1.0 if REASON_MARK.search(sent.text) else _NO_REASON_MARK
         elif q.want is Want.YESNO and hedged(sent.text):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.extractive.facts import Fact, FactKind
+from bot.extractive.facts import MONTH, PLACE_NOUNS, Fact, FactKind
 from bot.extractive.lexicon import MONEY_OWNERS, related
 from bot.extractive.question import Query, Question, Want
 from bot.extractive.reading import Reading, Sentence, is_source, tokens
@@ -21,18 +21,21 @@ _SOURCE = 0.4                 # a name that is only who is speaking
 _FAR = 0.7                    # a fact far from the question's words
 _NO_ANCHOR = 0.85             # none of the question's words in the sentence: the fact floats
 _CLAUSE = 0.8                 # per clause boundary between the fact and the nearest question word
+_PLACE_FOR_WHO = 0.5          # a place's name answering "who"
+_ONE_WORD = 0.8               # a one-word name the article never uses again
 _HYPOTHETICAL = 0.5           # "I'd have to charge $48": an amount nobody charges
-_RELATIVE_DATE = 0.85         # "next weekend" says less than "September 19"
+_RELATIVE_DATE = 0.85         # "next weekend" or "November" says less than "November 14"
 
 # Causal connectives: a sentence giving a reason usually has one.
-# "after 14 years" and "since 2019" say when, not why.
-REASON_MARK = re.compile(r"\b(?:because|due to|owing to|(?:since|after|following)(?! (?:about |nearly |more than )?"
-                         r"(?:\d|a |an |the (?:end|start)|(?:one|two|three|four|five|six|seven|eight|nine|ten|"
-                         r"several|many) (?:years?|months?|weeks?|days?|hours?|decades?)))|amid|so that|"
-                         r"in order to|caused by|causes?|led to|lead to|result(?:ed)? (?:of|from|in)|as a result|"
-                         r"thanks to|blam\w+|citing|cited|reasons?|explain\w*|worried|concern\w*|fear\w*|"
-                         r"came down to|driven by|to (?:avoid|protect|prevent|fund|pay|reduce|save|keep|stop))\b",
-                         re.I)
+# "after 14 years", "since 2019" and "were due to leave" say when, not why.
+_NOT_CAUSE = r"(?<!is )(?<!are )(?<!was )(?<!were )(?<!be )"
+_TEMPORAL = (r"(?! (?:about |nearly |more than )?(?:\d|a |an |the (?:end|start)|(?:one|two|three|four|five|six|"
+             r"seven|eight|nine|ten|several|many) (?:years?|months?|weeks?|days?|hours?|decades?)))")
+REASON_MARK = re.compile(rf"\b(?:because|{_NOT_CAUSE}due to|owing to|(?:since|after|following){_TEMPORAL}|amid|"
+                         r"so that|in order to|caused by|causes?|led to|lead to|result(?:ed)? (?:of|from|in)|"
+                         r"as a result|thanks to|blam\w+|citing|cited|reasons?|explain\w*|worried|concern\w*|"
+                         r"fear\w*|came down to|driven by|"
+                         r"to (?:avoid|protect|prevent|fund|pay|reduce|save|keep|stop))\b", re.I)
 # Clause boundaries: a fact across one of these is said of something else.
 _BOUNDARY = re.compile(r"[;:()—–]|,\s+(?:and|but|while|which|who|whose|where|though|although|because|so)\b|"
                        r"\b(?:but|while|whereas)\b|\band (?=\w+ed\b)")
@@ -47,6 +50,9 @@ _RELATIVE = re.compile(r"^(?:(?:last|next|this|in|by|until|since|from|on) )?(?:t
                        r"[\w-]+ (?:days|weeks|months|years) (?:ago|later|earlier))", re.I)
 
 
+_VAGUE = re.compile(rf"^(?:(?:in|by|until|since|from|early|late|mid)[ -])?(?:{MONTH}|\d{{4}})$", re.I)
+
+
 def hedged(text: str) -> bool:
     return bool(_HEDGE.search(text))
 
@@ -58,12 +64,13 @@ def _boundaries(sentence: Sentence, a: int, b: int) -> int:
 
 
 def _name_overlaps(fact: Fact, asked: frozenset[str], reading: Reading) -> bool:
-    """A name made of the asker's own words ("Thermacore Home Products" for "who runs Thermacore"), once
-    the title words before it ("Judge" of "Judge Martin Kroll") are set aside."""
+    """A name that starts with the asker's own words ("Thermacore Home Products" for "who runs Thermacore"),
+    once the title words before it ("Judge" of "Judge Martin Kroll") are set aside. Its last words may be
+    asked: "Carlow State College" answers "where did he go to college"."""
     own = [t.stem for t in tokens(fact.text, reading.lang)]
-    while len(own) > 1 and own[0] in asked and own[0] in reading.common_stems:
-        own = own[1:]
-    return bool(set(own) & asked)
+    while len(own) > 1 and own[0] in asked and (own[0] in reading.common_stems or own[-1] in reading.people):
+        own = own[1:]                            # "Governor Helen Marchetti" for "who's the governor"
+    return bool(own) and own[0] in asked
 
 
 def fact_fit(query: Query, sentence: Sentence, fact: Fact, reading: Reading, near: list[int]) -> float:
@@ -77,18 +84,19 @@ def fact_fit(query: Query, sentence: Sentence, fact: Fact, reading: Reading, nea
         return 0.0                               # the asker's own words are no answer
     if fact.kind in (FactKind.COUNT, FactKind.MEASURE) and q.about:
         about = set(fact.about).union(*(related(a) for a in fact.about))
-        fit *= 1.0 if q.about & about or _about(q.about, fact.about) else (_OTHER_THING if fact.about else 0.6)
+        if not (q.about & about or _about(q.about, fact.about)):
+            fit *= _OTHER_THING if fact.about else 0.6
     elif fact.kind is FactKind.MONEY:
         around = {t.stem for t in sentence.tokens if fact.start - 25 <= t.start < fact.end + 25}
-        if around & MONEY_OWNERS - set(weights) - asked:
-            fit *= _OTHER_OWNER
+        if any(not related(o) & set(weights) for o in around & MONEY_OWNERS - set(weights) - asked):
+            fit *= _OTHER_OWNER                  # "revenue rose to $2.3 billion" for "how much did they lose"
     elif fact.kind is FactKind.AGE:
         whose = set(weights) | {r for t in weights for r in related(t)}
         if q.person_pronoun:
             whose |= {*reading.main_person, "he", "she"}     # "how old was he": "He was 88."
         whose |= {name for name, roles in reading.roles.items() if roles & set(weights)}
         fit *= 1.0 if whose & set(fact.about) else _OTHER_THING
-    elif fact.kind is FactKind.DATE and _RELATIVE.match(fact.text):
+    elif fact.kind is FactKind.DATE and (_RELATIVE.match(fact.text) or _VAGUE.match(fact.text)):
         fit *= _RELATIVE_DATE
     elif fact.kind in (FactKind.NAME, FactKind.PLACE):
         if q.want in (Want.PERSON, Want.ORGANISATION, Want.PLACE) and _name_overlaps(
@@ -113,14 +121,20 @@ def _name_fit(q: Question, sentence: Sentence, fact: Fact, weights: dict[str, fl
             sentence.text[max(0, fact.start - 6):fact.start].strip().endswith(p)
             for p in (" in", " at", " near", " to", " from")):
         fit *= 0.7
-    if q.want in (Want.PERSON, Want.ORGANISATION) and re.search(
-            r"\b(?:in|at|from|near|of|to)\s+(?:the\s+)?$", sentence.text[max(0, fact.start - 12):fact.start]):
-        fit *= 0.5                  # "from the village of Corley": a place, not who
     own = [t.stem for t in tokens(fact.text, reading.lang)]
+    if q.want in (Want.PERSON, Want.ORGANISATION):
+        if re.search(r"\b(?:in|at|from|near|of)\s+(?:the\s+)?$", sentence.text[max(0, fact.start - 12):fact.start]) \
+                or _PLACE_NAME.search(fact.text):
+            fit *= _PLACE_FOR_WHO       # "from the village of Corley", "Mill Creek Road": a place, not who
+        elif len(own) == 1 and reading.mentions[own[0]] <= 1:
+            fit *= _ONE_WORD            # "Rookie winger Dario Penhallow": a capital that names nobody again
     roles = reading.roles.get(own[-1] if own else "", frozenset())
     if is_source(sentence, fact.start, fact.end) and not roles & set(weights):
         fit *= _SOURCE
     return fit
+
+
+_PLACE_NAME = re.compile(rf"\s(?:{PLACE_NOUNS})$", re.I)
 
 
 def _clause(text: str, at: int) -> str:
