@@ -111,12 +111,12 @@ def _count_about(sentence: str, start: int, end: int) -> tuple[str, ...]:
     belongs to before "of" ("a crowd of 11,482")."""
     after = _words(sentence[end:end + 60])
     about: list[str] = []
-    skip = {"of", "the", "its", "their", "his", "her", "more", "other", "new", "about", "those", "these"}
+    skip = {"of", "the", "its", "their", "his", "her", "other", "new", "about", "those", "these"}
     for _, _, w in after[:6]:
         low = w.casefold()
         if low in skip and not about:
             continue
-        if low in STOPWORDS or w[0].isdigit() or (low.endswith("ed") and not about):
+        if (low in STOPWORDS and low != "more") or w[0].isdigit() or (low.endswith("ed") and not about):
             break
         about.append(stem(low))
         if len(about) == 4:        # "212,000 portable electric space heaters"

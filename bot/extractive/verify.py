@@ -14,6 +14,7 @@ from bot.extractive.facts import MONTH, PLACE_NOUNS, Fact, FactKind
 from bot.extractive.lexicon import MONEY_OWNERS, related
 from bot.extractive.question import Query, Question, Want
 from bot.extractive.reading import Reading, Sentence, is_source, tokens
+from bot.extractive.stemming import stem
 
 _OTHER_OWNER = 0.8            # an amount owned by a money word the question does not ask about
 _OTHER_THING = 0.35           # a count of something else, the age of someone else
@@ -41,16 +42,20 @@ _BOUNDARY = re.compile(r"[;:()—–]|,\s+(?:and|but|while|which|who|whose|where
                        r"\b(?:but|while|whereas)\b|\band (?=\w+ed\b)")
 _HYPOTHESIS = re.compile(r"\b(?:would|'d|’d|could|might) (?:have to|need to|be|cost|charge|pay)\b|\bif\b", re.I)
 _NEGATED = re.compile(r"(?:n't|\bnot|\bnever)\W+(?:\w+\W+)?$", re.I)    # "this isn't a $48 fish stew town"
-# Saying that nothing is known yet: no yes or no can come from such a sentence.
+# Saying that nothing is known yet, or only on a condition: no yes or no can come from such a sentence.
 _HEDGE = re.compile(r"\b(?:declined to|would not (?:say|comment|disclose)|did not (?:say|disclose|specify|"
                     r"comment)|(?:is|was|remains) (?:unclear|not known|unknown)|no decision|has not decided|"
-                    r"have not decided|not yet (?:known|decided|clear))\b", re.I)
+                    r"have not decided|not yet (?:known|decided|clear)|if|unless|whether)\b", re.I)
 _RELATIVE = re.compile(r"^(?:(?:last|next|this|in|by|until|since|from|on) )?(?:the )?(?:yesterday|today|"
                        r"tomorrow|tonight|week(?:end)?|month|year|season|spring|summer|autumn|winter|fall|"
                        r"[\w-]+ (?:days|weeks|months|years) (?:ago|later|earlier))", re.I)
 
 
 _VAGUE = re.compile(rf"^(?:(?:in|by|until|since|from|early|late|mid)[ -])?(?:{MONTH}|\d{{4}})$", re.I)
+
+
+_INCREMENT = frozenset(stem(w) for w in "more extra additional another further".split())
+_TOTAL = frozenset({"total", "altogether", "there", stem("total")})
 
 
 def hedged(text: str) -> bool:
@@ -86,6 +91,8 @@ def fact_fit(query: Query, sentence: Sentence, fact: Fact, reading: Reading, nea
         about = set(fact.about).union(*(related(a) for a in fact.about))
         if not (q.about & about or _about(q.about, fact.about)):
             fit *= _OTHER_THING if fact.about else 0.6
+        if about & _INCREMENT and _TOTAL & {*q.words, *query.asked}:
+            fit *= _OTHER_THING                  # "four extra water stations" are not how many there are in all
     elif fact.kind is FactKind.MONEY:
         around = {t.stem for t in sentence.tokens if fact.start - 25 <= t.start < fact.end + 25}
         if any(not related(o) & set(weights) for o in around & MONEY_OWNERS - set(weights) - asked):
