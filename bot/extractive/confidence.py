@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from bot.extractive.scoring import Candidate
 
 # bias, score, lead over the runner-up: from `python -m bench.calibration`
-WEIGHTS = (-1.94, 2.35, 1.72)
-THRESHOLD = 0.58
+WEIGHTS = (-1.65, 2.47, 1.8)
+THRESHOLD = 0.67
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,7 +96,8 @@ _CALENDAR = re.compile(rf"^(?:{MONTH}|{_WEEKDAY})$")
 PLACE_NOUNS = (r"library|school|hall|reservoir|airfield|fairgrounds?|arena|stadium|street|road|avenue|park|station|"
                r"airport|hospital|courthouse|church|museum|center|centre|square|plaza|building|office|headquarters|"
                r"base|depot|garage|warehouse|factory|plant|mall|store|shop|river|lake|beach|coast|island|bridge|"
-               r"border|site|field|farm|woods|forest|camp|shelter|campus|theaters?|theatres?|lane|county|bay")
+               r"border|site|field|farm|woods|forest|camp|shelter|campus|theaters?|theatres?|lane|county|bay|pier|"
+               r"port|dock|wharf|terminal|harbou?r")
 _PLACE_PHRASE = re.compile(
     r"\b(?:at|in|near|outside|inside|along|into|onto|on|across|from|to)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
     rf"(?:[\w'’-]+\s+){{0,3}}?(?:[A-Z][\w'’-]*|{PLACE_NOUNS})(?:\s+[A-Z][\w'’-]*)*(?:\s+(?:{PLACE_NOUNS}))?\b")

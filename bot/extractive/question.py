@@ -90,7 +90,7 @@ _NUMBERISH = frozenset("few several couple hundred hundreds thousand thousands m
 # Words that name the wanted kind of fact: a fact of that kind stands for them ("what was the final score").
 TYPE_TERMS: dict[Want, frozenset[str]] = {w: frozenset(stem(x) for x in ws.split()) for w, ws in {
     Want.MONEY: "cost price pay paid money amount charge fee sum budget worth value bail fine",
-    Want.NUMBER: "number total amount figure count score tally margin result final",
+    Want.NUMBER: "number total amount figure count score tally margin result final vote",
     Want.DATE: "date day year month week",
     Want.TIME: "time hour",
     Want.DURATION: "long time duration",
@@ -210,7 +210,7 @@ def analyse(words: list[str]) -> Question:
             q.want = Want.PERSON
         elif nstems & _MONEY_NOUNS or {stem(w) for w in tw[i:]} & {"cost", "price"}:
             q.want = Want.MONEY        # "what is the budget", "what's the roof gonna cost"
-        elif nstems & {"score", "result"}:
+        elif nstems & {"score", "result", "vote", "tally"}:     # "what was the vote": 5-2
             q.want, q.attribute = Want.NUMBER, Attribute.SCORE
         elif nstems & {"percent", "percentag", "share", "rate"}:
             q.want, q.attribute = Want.NUMBER, Attribute.CHANGE

@@ -185,7 +185,7 @@ def candidates(query_: Query, reading: Reading) -> list[Candidate]:
             score *= _RELATION_MISSING
         if sent.heading:
             score *= _HEADING
-        if sent.index == first_body:
+        if sent.index == first_body and score > 0:
             score += _LEAD_BONUS
         out.append(Candidate(sent, fact, min(1.0, score), coverage, fit, missing))
     return out

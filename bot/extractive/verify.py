@@ -16,7 +16,7 @@ from bot.extractive.question import Query, Question, Want
 from bot.extractive.reading import Reading, Sentence, is_source, tokens
 from bot.extractive.stemming import stem
 
-_OTHER_OWNER = 0.8            # an amount owned by a money word the question does not ask about
+_OTHER_OWNER = 0.6            # an amount owned by a money word the question does not ask about
 _OTHER_THING = 0.35           # a count of something else, the age of someone else
 _SOURCE = 0.4                 # a name that is only who is speaking
 _FAR = 0.7                    # a fact far from the question's words
@@ -30,8 +30,8 @@ _RELATIVE_DATE = 0.85         # "next weekend" or "November" says less than "Nov
 # Causal connectives: a sentence giving a reason usually has one.
 # "after 14 years", "since 2019" and "were due to leave" say when, not why.
 _NOT_CAUSE = r"(?<!is )(?<!are )(?<!was )(?<!were )(?<!be )"
-_TEMPORAL = (r"(?! (?:about |nearly |more than )?(?:\d|a |an |the (?:end|start)|(?:one|two|three|four|five|six|"
-             r"seven|eight|nine|ten|several|many) (?:years?|months?|weeks?|days?|hours?|decades?)))")
+_TEMPORAL = (r"(?! (?:about |nearly |more than )?(?:\d|the (?:end|start)|(?:an?|one|two|three|four|five|six|"
+             r"seven|eight|nine|ten|several|many|a few) (?:years?|months?|weeks?|days?|hours?|decades?)\b))")
 REASON_MARK = re.compile(rf"\b(?:because|{_NOT_CAUSE}due to|owing to|(?:since|after|following){_TEMPORAL}|amid|"
                          r"so that|in order to|caused by|causes?|led to|lead to|result(?:ed)? (?:of|from|in)|"
                          r"as a result|thanks to|blam\w+|citing|cited|reasons?|explain\w*|worried|concern\w*|"
@@ -141,7 +141,7 @@ def _name_fit(q: Question, sentence: Sentence, fact: Fact, weights: dict[str, fl
     return fit
 
 
-_PLACE_NAME = re.compile(rf"\s(?:{PLACE_NOUNS})$", re.I)
+_PLACE_NAME = re.compile(rf"(?:^|\s)(?:{PLACE_NOUNS})(?:\s+\d+)?$", re.I)   # "Mill Creek Road", "Pier 4"
 
 
 def _clause(text: str, at: int) -> str:
