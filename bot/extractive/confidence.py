@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from bot.extractive.scoring import Candidate
 
 # bias, score, lead over the runner-up: from `python -m bench.calibration`
-WEIGHTS = (-1.65, 2.47, 1.8)
-THRESHOLD = 0.67
+WEIGHTS = (-1.69, 2.47, 1.77)
+THRESHOLD = 0.69
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ _CONTEXT_CREDIT = 0.35        # a question word found only in the sentence befor
 _PRONOUN_CREDIT = 0.8         # ...when this sentence opens with "It", "He", "They": it goes on about the same
 _TYPED_CREDIT = 0.8           # "cost", "score", "date": a fact of the wanted kind stands for the word
 _SUBJECT_WEIGHT = 0.1         # "it", "they", "he": the weight of each of the main subject's words
+_SUBJECT_SHARE = 0.5
 _HISTORY_WEIGHT = 0.6         # words of the previous question in a thread
 _ABSENT = 0.85                # per question word the article never uses (after typo fixing)
 _MISSING = 0.6                # per key word the article uses elsewhere but not here nor just before
@@ -82,26 +83,33 @@ def match(term: str, stems: frozenset[str]) -> float:
     """How well a sentence's stems hold one question stem: itself, a longer form of it, a related word."""
     if term in stems:
         return 1.0
-    if len(term) >= 4 and any(s.startswith(term) for s in stems if len(s) > len(term) + 1):
-        return _PREFIX_CREDIT
-    if related(term) & stems:
-        return _RELATED_CREDIT
-    return 0.0
+    if len(term) >= 4:
+        for s in stems:
+            if len(s) > len(term) + 1 and s.startswith(term):
+                return _PREFIX_CREDIT
+    rel = related(term)
+    return _RELATED_CREDIT if rel and not rel.isdisjoint(stems) else 0.0
 
 
-def positions(sentence: Sentence, terms: dict[str, float]) -> list[int]:
+def _matches(term: str, stem: str) -> bool:
+    return term == stem or (len(term) >= 4 and len(stem) > len(term) + 1 and stem.startswith(term)) \
+        or stem in related(term)
+
+
+def positions(sentence: Sentence, terms: dict[str, float], seen: dict[str, int] | None = None) -> list[int]:
     """Token positions of the sentence where a question word (a longer form, a related word) stands; the
-    asker's own words first, the words "it" or "he" stand for only when none of those is there."""
-    for strong in (True, False):
-        wanted = {t for t, w in terms.items() if (w >= _HISTORY_WEIGHT) == strong}
-        found = [i for i, tok in enumerate(sentence.tokens) if match_one(wanted, tok.stem)]
+    asker's own words first, the words "it" or "he" stand for only when none of those is there. `seen`
+    remembers each stem's verdict across the sentences of one question."""
+    seen = {} if seen is None else seen
+    for t in sentence.tokens:
+        if t.stem not in seen:
+            strength = [w for term, w in terms.items() if _matches(term, t.stem)]
+            seen[t.stem] = 0 if not strength else 2 if max(strength) >= _HISTORY_WEIGHT else 1
+    for level in (2, 1):
+        found = [i for i, t in enumerate(sentence.tokens) if seen[t.stem] == level]
         if found:
             return found
     return []
-
-
-def match_one(terms: set[str], stem: str) -> bool:
-    return any(match(t, frozenset((stem,))) for t in terms)
 
 
 def _subject(sentence: Sentence) -> frozenset[str]:
@@ -135,7 +143,10 @@ def candidates(query_: Query, reading: Reading) -> list[Candidate]:
     if not weights:
         return []
     idf = {t: reading.idf(t) for t in weights}
-    total = sum(weights[t] * idf[t] for t in weights) or 1.0
+    # What "it" or "he" stands for helps a sentence that has it, but its absence costs nothing: the asker
+    # did not type those words.
+    total = sum(weights[t] * idf[t] * (1.0 if weights[t] > _SUBJECT_WEIGHT or query_.subject_only else _SUBJECT_SHARE)
+                for t in weights) or 1.0
     typed = TYPE_TERMS.get(q.want, frozenset())
     in_article = {t for t in weights if t in reading.stems or related(t) & reading.stems}
     keys = [t for t in weights if weights[t] == 1.0 and t not in typed]
@@ -143,6 +154,7 @@ def candidates(query_: Query, reading: Reading) -> list[Candidate]:
     verbs = [t for t in keys if t in RELATIONS]
     kinds = q.accepts()
     first_body = next((s.index for s in reading.sentences if not s.heading and not s.boilerplate), -1)
+    seen: dict[str, int] = {}
     out = []
     for sent in reading.sentences:
         if sent.boilerplate or len(sent.tokens) < 3:
@@ -151,7 +163,7 @@ def candidates(query_: Query, reading: Reading) -> list[Candidate]:
         fact: Fact | None = None
         best = 0.0
         if kinds:
-            near = positions(sent, weights)
+            near = positions(sent, weights, seen)
             if not near and carry == _PRONOUN_CREDIT and before:
                 near = [0]             # "It runs 2 hours": the pronoun stands for the words before
             for f in sent.facts:
@@ -171,7 +183,7 @@ def candidates(query_: Query, reading: Reading) -> list[Candidate]:
         if matched <= 0:
             continue
         # "when's it out?": a sentence with any of the subject's words is about it; the fact decides
-        coverage = 1.0 if query_.subject_only else matched / total
+        coverage = 1.0 if query_.subject_only else min(1.0, matched / total)
         if kinds:
             fit = best          # no fact of the wanted kind, no answer (the sentence may still be the closest)
         elif q.want is Want.REASON:
