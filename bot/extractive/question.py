@@ -97,7 +97,7 @@ TYPE_TERMS: dict[Want, frozenset[str]] = {w: frozenset(stem(x) for x in ws.split
 }.items()}
 _STOP = STOPWORDS - {"happen"}     # "what time did it happen" is answered by "the robbery happened at..."
 # Function words that narrow what is asked: "has it recalled heaters before", "more layoffs after this".
-CONSTRAINTS = frozenset("before after again more else other".split())
+CONSTRAINTS = frozenset("before after more else other".split())
 PRONOUNS_PERSON = frozenset("he she him her his hers".split())
 PRONOUNS_THING = frozenset("it its they them their theirs this that those these".split())
 
