@@ -5,15 +5,15 @@ How a question is answered:
 1. The question is read as an article would word it (bot/extractive/chat.py: contractions, chat spellings,
    filler, typos fixed against the article's vocabulary) and analysed (bot/extractive/question.py): what it
    wants (a number, money, a date, a person...) and its content words as Snowball stems.
-2. Every sentence is scored by how much of the question's words it covers (IDF-weighted; related words and
-   abbreviations count less; words of the sentence before count a little, as they often carry the subject),
-   times how well its best candidate answer of the wanted kind fits (bot/extractive/facts.py): next to the
-   question's words, counting what was asked ("37 of the planes" for "how many planes"), the age of whom
-   was asked, a name that is not the one speaking.
-3. The best sentence answers when its score clears ABSTAIN_THRESHOLD: the fact first, then the sentence
-   ("37 — The airline has 37 of the planes..."), the sentence as the verified quote. Otherwise the answer
-   says it couldn't find it and may show the closest passage. The built-in answerer never says "the article
-   doesn't say": it cannot be sure of that.
+2. Every sentence is scored (bot/extractive/scoring.py) by how much of the question's words it covers, times
+   how well its best fact of the wanted kind (bot/extractive/facts.py) is verified to answer it
+   (bot/extractive/verify.py): attached to what was asked, not someone else's age or another thing's price,
+   not a hypothesis, not the asker's own words.
+3. The confidence (bot/extractive/confidence.py) weighs the best score and its lead over a competing answer;
+   it is fitted, and its threshold chosen, by cross-validation on articles held out (bench/calibration.py).
+   Above the threshold the answer is the fact first, then the sentence ("37 — The airline has 37 of the
+   planes..."), the sentence as the verified quote. Below it the answer says it couldn't find it and may show
+   the closest passage. The built-in answerer never says "the article doesn't say": it cannot be sure of that.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ _CONTEXT_CREDIT = 0.35        # a question word found only in the sentence befor
 _PRONOUN_CREDIT = 0.8         # ...when this sentence opens with "It", "He", "They": it goes on about the same
 _TYPED_CREDIT = 0.8           # "cost", "score", "date": a fact of the wanted kind stands for the word
 _SUBJECT_WEIGHT = 0.1         # "it", "they", "he": the weight of each of the main subject's words
-_SUBJECT_SHARE = 0.5
+_SUBJECT_SHARE = 0.5          # ...and half of that weight is missed where they are not: the asker did not type them
 _HISTORY_WEIGHT = 0.6         # words of the previous question in a thread
 _ABSENT = 0.85                # per question word the article never uses (after typo fixing)
 _MISSING = 0.6                # per key word the article uses elsewhere but not here nor just before
@@ -137,21 +137,50 @@ def _context(sentence: Sentence, reading: Reading) -> tuple[frozenset[str], froz
     return (_subject(prev) if personal else frozenset()), prev.stems, carry
 
 
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    """The question's stems as scoring uses them, worked out once per question."""
+    weights: dict[str, float]
+    idf: dict[str, float]
+    total: float                 # the weighted IDF a sentence covering everything would hold
+    typed: frozenset[str]        # "cost", "score": words a fact of the wanted kind stands for
+    keys: list[str]              # the asker's own words beyond those
+    in_article: set[str]
+    verbs: list[str]             # keys that name the relation asked about ("buy", "close")
+
+
+def _terms(query_: Query, reading: Reading) -> _Terms:
+    weights = query_.weights
+    idf = {t: reading.idf(t) for t in weights}
+    # What "it" or "he" stands for helps a sentence that has it; where it is missing, it costs half its weight.
+    share = {t: 1.0 if w > _SUBJECT_WEIGHT or query_.subject_only else _SUBJECT_SHARE for t, w in weights.items()}
+    typed = TYPE_TERMS.get(query_.question.want, frozenset())
+    keys = [t for t in weights if weights[t] == 1.0 and t not in typed]
+    return _Terms(weights, idf, sum(weights[t] * idf[t] * share[t] for t in weights) or 1.0, typed, keys,
+                  {t for t in weights if t in reading.stems or related(t) & reading.stems},
+                  [t for t in keys if t in RELATIONS])
+
+
+def _best_fact(query_: Query, sent: Sentence, reading: Reading, carry: float, before: frozenset[str],
+               seen: dict[str, int]) -> tuple[Fact | None, float]:
+    near = positions(sent, query_.weights, seen)
+    if not near and carry == _PRONOUN_CREDIT and before:
+        near = [0]             # "It runs 2 hours": the pronoun stands for the words before
+    best: tuple[Fact | None, float] = (None, 0.0)
+    for f in sent.facts:
+        fit = fact_fit(query_, sent, f, reading, near)
+        if fit > best[1]:
+            best = (f, fit)
+    return best
+
+
 def candidates(query_: Query, reading: Reading) -> list[Candidate]:
     """Each sentence's score as the answer, with its best fact of the wanted kind."""
-    q, weights = query_.question, query_.weights
-    if not weights:
+    q = query_.question
+    if not query_.weights:
         return []
-    idf = {t: reading.idf(t) for t in weights}
-    # What "it" or "he" stands for helps a sentence that has it, but its absence costs nothing: the asker
-    # did not type those words.
-    total = sum(weights[t] * idf[t] * (1.0 if weights[t] > _SUBJECT_WEIGHT or query_.subject_only else _SUBJECT_SHARE)
-                for t in weights) or 1.0
-    typed = TYPE_TERMS.get(q.want, frozenset())
-    in_article = {t for t in weights if t in reading.stems or related(t) & reading.stems}
-    keys = [t for t in weights if weights[t] == 1.0 and t not in typed]
-    absent = sum(1 for t in keys if t not in in_article)
-    verbs = [t for t in keys if t in RELATIONS]
+    terms = _terms(query_, reading)
+    absent = sum(1 for t in terms.keys if t not in terms.in_article)
     kinds = q.accepts()
     first_body = next((s.index for s in reading.sentences if not s.heading and not s.boilerplate), -1)
     seen: dict[str, int] = {}
@@ -160,30 +189,19 @@ def candidates(query_: Query, reading: Reading) -> list[Candidate]:
         if sent.boilerplate or len(sent.tokens) < 3:
             continue
         subject, before, carry = _context(sent, reading)
-        fact: Fact | None = None
-        best = 0.0
-        if kinds:
-            near = positions(sent, weights, seen)
-            if not near and carry == _PRONOUN_CREDIT and before:
-                near = [0]             # "It runs 2 hours": the pronoun stands for the words before
-            for f in sent.facts:
-                fit = fact_fit(query_, sent, f, reading, near)
-                if fit > best:
-                    best, fact = fit, f
-        matched = 0.0
-        missing = 0
-        for t, w in weights.items():
+        fact, best = _best_fact(query_, sent, reading, carry, before, seen) if kinds else (None, 0.0)
+        matched, missing = 0.0, 0
+        for t, w in terms.weights.items():
             own = max(match(t, sent.stems), match(t, subject))
-            if t in typed and fact is not None:
+            if t in terms.typed and fact is not None:
                 own = max(own, _TYPED_CREDIT * best)
-            ctx = carry * match(t, before) if before else 0.0
-            matched += w * idf[t] * max(own, ctx)
-            if t in keys and t in in_article and max(own, ctx) == 0.0:
-                missing += 1
+            found = max(own, carry * match(t, before) if before else 0.0)
+            matched += w * terms.idf[t] * found
+            missing += t in terms.keys and t in terms.in_article and found == 0.0
         if matched <= 0:
             continue
         # "when's it out?": a sentence with any of the subject's words is about it; the fact decides
-        coverage = 1.0 if query_.subject_only else min(1.0, matched / total)
+        coverage = 1.0 if query_.subject_only else min(1.0, matched / terms.total)
         if kinds:
             fit = best          # no fact of the wanted kind, no answer (the sentence may still be the closest)
         elif q.want is Want.REASON:
@@ -193,7 +211,8 @@ def candidates(query_: Query, reading: Reading) -> list[Candidate]:
         else:
             fit = 1.0
         score = coverage * fit * _ABSENT ** absent * _MISSING ** missing
-        if any(not match(r, sent.stems | (before if carry == _PRONOUN_CREDIT else frozenset())) for r in verbs):
+        said = sent.stems | (before if carry == _PRONOUN_CREDIT else frozenset())
+        if any(not match(r, said) for r in terms.verbs):
             score *= _RELATION_MISSING
         if sent.heading:
             score *= _HEADING

@@ -49,11 +49,8 @@ _HEDGE = re.compile(r"\b(?:declined to|would not (?:say|comment|disclose)|did no
 _RELATIVE = re.compile(r"^(?:(?:last|next|this|in|by|until|since|from|on) )?(?:the )?(?:yesterday|today|"
                        r"tomorrow|tonight|week(?:end)?|month|year|season|spring|summer|autumn|winter|fall|"
                        r"[\w-]+ (?:days|weeks|months|years) (?:ago|later|earlier))", re.I)
-
-
 _VAGUE = re.compile(rf"^(?:(?:in|by|until|since|from|early|late|mid)[ -])?(?:{MONTH}|\d{{4}})$", re.I)
-
-
+# "four extra water stations" were added; how many there are in total, the sentence does not say.
 _INCREMENT = frozenset(stem(w) for w in "more extra additional another further".split())
 _TOTAL = frozenset({"total", "altogether", "there", stem("total")})
 
