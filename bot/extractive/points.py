@@ -32,7 +32,8 @@ _ABBREVIATION = re.compile(r"^(?:[A-Za-z]\.){2,}$|^(?:[A-Z][a-z]{0,3}|etc|approx
 _FINAL = re.compile(r"[.!?…][\"'”’)\]»]*$")
 
 
-FRAGMENT_WORDS = 20     # a bullet fragment reads at a glance
+FRAGMENT_WORDS = 28     # a bullet fragment reads at a glance...
+FRAGMENT_MIN_WORDS = 9  # ...and still says something
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,25 +106,39 @@ def squeeze(text: str) -> str:
     return _PAREN.sub("", text[:1].upper() + text[1:])
 
 
+def _in_a_series(text: str, comma: int) -> bool:
+    """The comma separates items of a series ("mud, rocks and trees"), not clauses."""
+    following = text[comma + 1:].split()[:4]
+    return any(w in ("and", "or") for w in following[1:])
+
+
 def shorten(text: str, limit: int, *, fragment: bool = False, squeezed: bool = False,
             min_words: int = 6) -> str | None:
     """`text` within `limit` characters, cut only at a clause boundary; None when it cannot be.
 
-    A fragment (bullet style) is also squeezed and loses its closing full stop."""
+    Squeezed text loses its lead-in and parentheticals and may end at any comma that closes a clause of
+    eight words or more; a fragment (bullet style) is squeezed and loses its closing full stop too."""
     text = " ".join(text.split())
-    if fragment or squeezed:
+    loose = fragment or squeezed
+    if loose:
         text = squeeze(text)
-    if len(text) <= limit and (not fragment or len(text.split()) <= FRAGMENT_WORDS):
+    whole = len(text) <= limit and (not fragment or len(text.split()) <= FRAGMENT_WORDS)
+    if whole and not fragment:
         return _close(text, fragment)
     cuts = {m.start() for m in _CLAUSE_CUT.finditer(text)} | {s.end for s in split_sentences(text)[:-1]}
-    if fragment:        # a fragment may end at any comma that leaves a clause of its own
-        cuts |= {m.start() for m in re.finditer(r",\s", text) if len(text[:m.start()].split()) >= 8}
-    for cut in sorted(cuts, reverse=True):
+    if loose:
+        # ", the city said", ", and state officials…": a lower-case word goes on with a clause of its own.
+        cuts |= {m.start() for m in re.finditer(r",\s(?=[a-z])", text)
+                 if len(text[:m.start()].split()) >= 8 and not _in_a_series(text, m.start())}
+    # A fragment is the first clause that says something; a sentence keeps as much as fits.
+    order = sorted(cuts) if fragment else sorted(cuts, reverse=True)
+    least = max(min_words, FRAGMENT_MIN_WORDS) if fragment else min_words
+    for cut in order:
         head = text[:cut]
-        if len(head) <= limit and len(head.split()) >= min_words and balanced(head) \
+        if len(head) <= limit and len(head.split()) >= least and balanced(head) \
                 and (not fragment or len(head.split()) <= FRAGMENT_WORDS):
             return _close(head, fragment)
-    return None
+    return _close(text, fragment) if whole else None
 
 
 def fit(text: str, limit: int, *, fragment: bool = False) -> str | None:

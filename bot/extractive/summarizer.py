@@ -47,7 +47,7 @@ class StyleSpec:
 STYLE_SPECS: dict[str, StyleSpec] = {
     "brief": StyleSpec(tldr_units=1, tldr_chars=260, points=3, point_chars=220, fragment=False),
     "detailed": StyleSpec(tldr_units=3, tldr_chars=650, points=6, point_chars=380, fragment=False),
-    "bullets": StyleSpec(tldr_units=1, tldr_chars=220, points=6, point_chars=130, fragment=True),
+    "bullets": StyleSpec(tldr_units=1, tldr_chars=160, points=6, point_chars=170, fragment=True),
 }
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
@@ -204,15 +204,20 @@ class ExtractiveSummarizer:
               shape: layout.Layout) -> tuple[list[int], str]:
         """The best units that fit the style's TL;DR, in article order; an intro is preferred when the body
         is an interview or a list."""
-        intro = [i for i in order if usable[i].end <= shape.intro_end]
-        pool = intro + [i for i in order if i not in intro] if len(intro) >= 1 else order
+        # An interview's or a list's introduction says what it is about, in its own order.
+        intro = sorted(i for i in order if usable[i].end <= shape.intro_end)
+        pool = intro or order
+        # A short article keeps most of its sentences for the key points.
+        wanted = min(spec.tldr_units, max(1, len(usable) // 4))
         taken: list[tuple[int, str]] = []
         room = spec.tldr_chars
         for i in pool:
-            if len(taken) >= spec.tldr_units:
+            if len(taken) >= wanted:
                 break
             limit = room if taken else min(room, spec.tldr_chars if spec.tldr_units == 1 else 300)
             line = points.shorten(usable[i].text, limit, squeezed=spec.fragment)
+            if line is None and not taken and i == pool[0]:     # the best unit may run a little long
+                line = points.shorten(usable[i].text, int(limit * 1.4), squeezed=spec.fragment)
             if line is None or any(near_duplicate(line, t) for _, t in taken):
                 continue
             taken.append((i, line))

@@ -74,7 +74,7 @@ async def test_shape_of_every_fixture_summary(article: Article, style: Style) ->
         assert balanced(point), point
         if style == "bullets":
             assert not point.endswith(".") or point.split()[-1].count(".") > 1, point   # "a.m." may end one
-            assert len(point.split()) <= 20, point
+            assert len(point.split()) <= 28, point
         else:
             assert point[-1] in ".!?\"”’)", point
 
