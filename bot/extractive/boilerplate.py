@@ -64,6 +64,7 @@ _LEGAL = re.compile(
     r"derechos\s+reservados|aviso\s+legal)\b",
     re.IGNORECASE,
 )
+_ENTITY = re.compile(r"\b(?:Limited|Ltd|Inc|LLC|LLP|GmbH|plc|PLC|S\.A|AG|BV|Pty)\b\.?")
 _SITE_WORDS = frozenset("""
 site website websites page pages link links policy policies email newsletter account subscription browser
 partners we our us you your
@@ -155,9 +156,10 @@ def legal_score(text: str) -> tuple[int, int]:
 
 
 def is_legal(text: str) -> bool:
-    """A notice (trademark, copyright, disclaimer, cookies, affiliate links) rather than reporting."""
+    """A notice (trademark, copyright, disclaimer, cookies, affiliate links) rather than reporting; a notice
+    names the page, its reader or the legal entity behind it."""
     strong, site = legal_score(text)
-    return strong >= 2 or (strong >= 1 and site >= 2)
+    return strong >= 2 or (strong >= 1 and (site >= 2 or bool(_ENTITY.search(text))))
 
 
 def site_voice(text: str) -> bool:
