@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 _OPEN_QUOTE = "\"“‘«„"
 _QUOTED = re.compile(r"[\"“„«][^\"”“«»]*[\"”»]|(?<!\w)‘[^’]*’(?!\w)")
 _LEADING_JUNK = re.compile(r"^[\s•·▪►▶»>→|*#\-–—\[(]+")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]»]*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]»」』]*$")
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)[\"'”’)\]»]*$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d[\d.,:]*", re.UNICODE)
 
@@ -118,7 +118,7 @@ _DATELINE = re.compile(
 # A hover card glued into a sentence: the same name twice in a row, or a run of "·" separated labels.
 _GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _REPEATED_NAME = re.compile(r"\b([A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+)\s+\1\b")
-_SEPARATOR = re.compile(r"\s[·•|]\s")
+_SEPARATOR = re.compile(r"\s[·•]\s")
 
 
 def _tokens(text: str) -> list[str]:
@@ -131,8 +131,12 @@ def unquoted(text: str) -> str:
 
 
 def is_sentence(text: str) -> bool:
-    """Closing punctuation and a lower-case word: a sentence rather than a heading, label or name."""
-    return bool(_SENTENCE_END.search(text)) and any(w[:1].islower() for w in text.split()[1:])
+    """Closing punctuation and a lower-case word: a sentence rather than a heading, label or name (scripts
+    without letter case only need the punctuation)."""
+    if not _SENTENCE_END.search(text):
+        return False
+    cased = [c for c in text if c.isalpha() and (c.islower() or c.isupper())]
+    return not cased or any(w[:1].islower() for w in text.split()[1:])
 
 
 def is_call_to_action(text: str) -> bool:
@@ -179,7 +183,7 @@ def is_timestamp(text: str) -> bool:
     if not toks or len(toks) > 14 or _STAMP.match(text.strip()):
         return bool(toks) and len(toks) <= 14
     rest = [t for t in toks if t not in _CALENDAR and not t[0].isdigit()]
-    return len(rest) <= 1 and len(rest) < len(toks)
+    return len(rest) <= 1 and len(toks) - len(rest) >= 2 and len(text) <= 60
 
 
 def is_credit(text: str) -> bool:
@@ -188,7 +192,8 @@ def is_credit(text: str) -> bool:
 
 
 def has_hover_card(text: str) -> bool:
-    return bool(_REPEATED_NAME.search(_GLUED.sub(" ", text))) or len(_SEPARATOR.findall(text)) >= 2
+    """A name glued to its own repeat ("Dana WhitlockDana Whitlock · Editor · Follow")."""
+    return bool(_REPEATED_NAME.search(_GLUED.sub(" ", text))) and bool(_GLUED.search(text) or _SEPARATOR.search(text))
 
 
 def is_truncated(text: str) -> bool:
@@ -326,9 +331,26 @@ def _drop_comments(spans: list[Span], paras: list[int], reasons: list[str | None
             reasons[i] = "reader's comment"
 
 
+# Han, kana and Hangul: scripts whose words are not separated by spaces.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_LIST_MARK = re.compile(r"^(?:[-*•‣–—]|\d{1,3}[.)])\s")
+_SOFT = frozenset({"fragment", "outside the body"})
+
+
+def _count_words(text: str) -> int:
+    """Words, counting two characters of an unspaced script (Chinese, Japanese) as one."""
+    return len(text.split()) + len(_UNSPACED.findall(text)) // 2
+
+
+def _mostly_unpunctuated(spans: list[Span], reasons: list[str | None]) -> bool:
+    soft = sum(len(s.text.split()) for s, r in zip(spans, reasons, strict=True) if r in _SOFT)
+    total = sum(len(s.text.split()) for s in spans)
+    return total >= 100 and soft >= total / 2
+
+
 def _problem(spans: list[Span], reasons: list[str | None]) -> str | None:
     kept = [s.text for s, r in zip(spans, reasons, strict=True) if r is None and _is_body(s.text)]
-    n_words = sum(len(t.split()) for t in kept)
+    n_words = sum(_count_words(t) for t in kept)
     legal = sum(1 for t in kept if site_voice(t) or legal_score(t)[0] >= 1)
     if len(kept) >= 3 and legal >= len(kept) / 2:
         return "legal"
@@ -352,7 +374,13 @@ def clean(text: str, *, title: str | None = None) -> Cleaned:
                 s = Span(s.start + cut, s.end, s.text[cut:])
             lead_done += 1
         pieces.append(Piece(s, p, r))
-    problem = _problem(spans, reasons) or _listing(pieces)
+    problem = _problem(spans, reasons)
+    if problem == "too little" and _mostly_unpunctuated(spans, reasons):
+        # Text whose sentences lack the usual punctuation (lists, captions, poetry, odd markup) is not
+        # refused for that: only what is furniture by its nature goes.
+        pieces = [Piece(p.span, p.para, None if p.reason in _SOFT else p.reason) for p in pieces]
+        problem = None
+    problem = problem or _listing(pieces)
     return Cleaned(text=_join(text, pieces), pieces=tuple(pieces), problem=problem)
 
 
@@ -372,26 +400,37 @@ def _join(text: str, pieces: list[Piece]) -> str:
 
 
 def _listing(pieces: list[Piece]) -> str | None:
-    """An index of other stories: mostly headlines and one-line blurbs on unrelated subjects."""
+    """An index of other stories: headlines each followed by a one-line blurb, on unrelated subjects."""
     paras: dict[int, list[Piece]] = {}
     for piece in pieces:
         paras.setdefault(piece.para, []).append(piece)
-    headlines, bodies = 0, []
+    bodies: list[list[Piece]] = []
+    pairs = 0                   # a headline paragraph directly followed by a blurb
+    after_headline = False
+    one_liners = 0              # a paragraph that is one sentence and nothing else
     for group in paras.values():
         live = [p for p in group if p.reason is None and _is_body(p.span.text)]
         if live:
             bodies.append(live)
-        elif all(p.reason in (None, "teaser", "outside the body", "fragment") for p in group):
-            headlines += 1
+            one_liners += len(live) == 1 and len([p for p in group if p.reason is None]) == 1
+            pairs += after_headline
+            after_headline = False
+        else:   # a headline: no sentence, and not an item of the article's own list
+            after_headline = not _LIST_MARK.match(group[0].span.text) and \
+                all(p.reason in (None, "teaser", "outside the body", "fragment") for p in group)
     if not bodies:
         return None
+    sample = " ".join(p.span.text for live in bodies for p in live)
+    if len(_UNSPACED.findall(sample)) > len(sample) / 5:
+        return None     # a script written without spaces: word overlap and counts mean little here
     tokens = [set(content_tokens(" ".join(p.span.text for p in live))) for live in bodies]
     linked = sum(1 for i, a in enumerate(tokens)
                  if any(len(a & b) >= 2 for j, b in enumerate(tokens) if j != i)) / len(tokens)
-    one_liners = sum(1 for live in bodies if len(live) == 1) / len(bodies)
-    if headlines >= 4 and headlines >= len(bodies) and linked < 0.5:
+    share = one_liners / len(bodies)
+    words = len(sample.split())
+    if pairs >= 4 and pairs >= 0.6 * len(bodies) and linked < 0.5 and share >= 0.8 and words < 400:
         return "listing"
-    if len(bodies) >= 5 and one_liners >= 0.8 and linked < 0.34:
+    if len(bodies) >= 5 and share >= 0.8 and linked < 0.34 and words < 250:
         return "listing"
     return None
 
