@@ -8,10 +8,7 @@ page's must-not snippets. Pages the cleaning refuses as not an article are count
 
 from __future__ import annotations
 
-import gzip
-import json
-from pathlib import Path
-
+from bench.extract import CORPUS, load_cases, pages
 from bench.harness import Figure, figure
 from bot.app.errors import ArticleError
 from bot.articles.extract import extract_html
@@ -19,8 +16,6 @@ from bot.articles.model import Article
 from bot.extractive.boilerplate import article_only
 from bot.extractive.summarizer import ExtractiveSummarizer
 from bot.llm.base import Summary
-
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "extraction-eval"
 
 
 def _norm(text: str) -> str:
@@ -33,12 +28,10 @@ def _leaks(summary: Summary, without: list[str]) -> bool:
 
 
 def _articles() -> list[tuple[Article, list[str]]]:
-    cases = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))
     out = []
-    for case in cases:
-        html = gzip.decompress((CORPUS / case["page"]).read_bytes()).decode("utf-8", errors="replace")
+    for case, html, url in pages(CORPUS, load_cases(CORPUS, "all", None)):
         try:
-            out.append((extract_html(html, url=case["url"]), list(case.get("without", []))))
+            out.append((extract_html(html, url=url), [str(s) for s in case.get("without", [])]))  # type: ignore[attr-defined]
         except ArticleError:
             continue
     return out
