@@ -3,7 +3,7 @@
 On the public evaluation corpus (../shared/extraction-eval: real pages with snippets that are not the article),
 each page is extracted, then summarised by the built-in provider (brief) with the boilerplate cleaning and,
 as the same-run baseline, without it. A summary "leaks" when its TL;DR or a key point contains one of the
-page's must-not snippets. Pages the cleaning refuses as not an article are counted too.
+page's must-not snippets (of four words or more). Pages the cleaning refuses as not an article are counted too.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ def _norm(text: str) -> str:
 
 
 def _leaks(summary: Summary, without: list[str]) -> bool:
+    """Whether the summary shows a must-not snippet of four words or more (shorter ones are mostly names
+    that the article itself mentions too)."""
     shown = _norm(" ".join([summary.tldr, *summary.key_points]))
-    return any(_norm(s) and _norm(s) in shown for s in without)
+    return any(len(s.split()) >= 4 and _norm(s) in shown for s in without)
 
 
 def _articles() -> list[tuple[Article, list[str]]]:
@@ -55,6 +57,6 @@ async def run() -> list[Figure]:
     return [
         figure("summaries.leaking_pages", 100 * clean_leaks / n, "% of summaries", 100 * raw_leaks / n,
                note=f"{n} extracted pages of the public corpus; a summary leaks when it contains a must-not "
-                    f"snippet; baseline = the same summariser without the boilerplate cleaning"),
+                    f"snippet of 4+ words; baseline = the same summariser without the boilerplate cleaning"),
         figure("summaries.refused", refused, "pages", note="pages the cleaning finds no article on"),
     ]

@@ -46,7 +46,13 @@ you your yours us our here now today below above free newsletter newsletters inb
 alerts notifications story stories article articles page site website comments comment conversation
 discussion podcast podcasts video videos gallery coverage more latest subscription membership journalism
 premium offer trial twitter facebook instagram whatsapp telegram youtube tiktok linkedin threads bluesky
-reddit feed rss miss tip tips first reply replies response
+reddit feed rss miss tip tips first reply replies response apps
+""".split())
+_CTA_LEAD_INS = frozenset("to for please if want".split())
+# After these a verb is not addressed to the reader ("they would follow", "had to share").
+_NOT_IMPERATIVE_BEFORE = frozenset("""
+to i we they you he she it would will could should can may might must did does do had has have was were is
+are not never also then who that which
 """.split())
 # "Support for the bill grew": a noun, not an imperative, when one of these follows.
 _NOT_IMPERATIVE_NEXT = frozenset("for of is was has had were are from in at grew rose fell came said".split())
@@ -139,12 +145,26 @@ def is_sentence(text: str) -> bool:
     return not cased or any(w[:1].islower() for w in text.split()[1:])
 
 
+def _after_lead_in(toks: list[str]) -> bool:
+    """An imperative after a purpose or topic phrase aimed at the reader: "To read the full story, please
+    subscribe…", "For the latest news download our app…"."""
+    if not toks or toks[0] not in _CTA_LEAD_INS:
+        return False
+    for i, t in enumerate(toks[1:14], start=1):
+        if t in _CTA_VERBS and toks[i - 1] not in _NOT_IMPERATIVE_BEFORE \
+                and (toks[i - 1] == "please" or any(w in _CTA_TARGETS for w in toks[i + 1:i + 9])):
+            return True
+    return False
+
+
 def is_call_to_action(text: str) -> bool:
     """An imperative aimed at the reader: "Sign up for our newsletter", "Click here", "Share this story"."""
     s = _LEADING_JUNK.sub("", text)
     if not s or s[0] in _OPEN_QUOTE:
         return False
     toks = _tokens(s)
+    if _after_lead_in(toks):
+        return True
     if not toks or toks[0] not in _CTA_VERBS or not s[0].isupper():
         return False
     if len(toks) > 1 and toks[1] in _NOT_IMPERATIVE_NEXT and toks[:2] != ["sign", "up"]:

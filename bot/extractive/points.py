@@ -13,12 +13,15 @@ from dataclasses import dataclass
 
 from bot.extractive.text import Span, content_tokens, normalize_for_match, split_sentences
 
-# Where a sentence can end early and still say its main thing.
+# Where a sentence can end early and still say its main thing. Never before "but", "though", "despite",
+# "while": those qualify the claim, and a summary must not drop the hedge.
 _CLAUSE_CUT = re.compile(
-    r"(?:,\s+(?=(?:which|who|whose|whom|where|while|whereas|although|though|saying|adding|noting|according|"
-    r"as\s+well\s+as|including|perhaps|but|with|after|before|because|despite|amid|even|as|since|when|"
-    r"following|citing|prompting|leaving|making)\b)|;\s+|\s+[—–]\s+|\s+\()"
+    r"(?:,\s+(?=(?:which|who|whose|whom|where|saying|adding|noting|according|as\s+well\s+as|including|"
+    r"perhaps|with|after|before|because|amid|as|since|when|following|citing|prompting|leaving|making)\b)|"
+    r";\s+|\s+[—–]\s+|\s+\()"
 )
+_HEDGE = re.compile(r"(?:but|though|although|despite|while|whereas|even|yet|except|unless|not|only|if|"
+                    r"or|nor|without)\b")
 _LEAD_IN = re.compile(
     r"^(?:(?:on|in|at|by|last|early|late|earlier|later|this|since|after|before)\s+(?:[^,]{2,30}?)"
     r"(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?,\s+(?=[a-z]|[A-Z][a-z]+\s+[a-z])|according\s+to\s+[^,]{3,60},\s+|(?:however|meanwhile|for\s+(?:his|her|their|its)\s+part|in\s+addition|"
@@ -107,9 +110,11 @@ def squeeze(text: str) -> str:
 
 
 def _in_a_series(text: str, comma: int) -> bool:
-    """The comma separates items of a series ("mud, rocks and trees"), not clauses."""
+    """The comma separates items of a series ("mud, rocks and trees", "deny entry, freeze assets, and
+    place…"), not clauses: an "and" or "or" follows closely, or a short item stands before it."""
     following = text[comma + 1:].split()[:4]
-    return any(w in ("and", "or") for w in following[1:])
+    before = text[:comma].rsplit(",", 1)
+    return any(w in ("and", "or") for w in following[1:]) or (len(before) == 2 and len(before[1].split()) <= 4)
 
 
 def shorten(text: str, limit: int, *, fragment: bool = False, squeezed: bool = False,
@@ -126,10 +131,12 @@ def shorten(text: str, limit: int, *, fragment: bool = False, squeezed: bool = F
     if whole and not fragment:
         return _close(text, fragment)
     cuts = {m.start() for m in _CLAUSE_CUT.finditer(text)} | {s.end for s in split_sentences(text)[:-1]}
-    if loose:
-        # ", the city said", ", and state officials…": a lower-case word goes on with a clause of its own.
-        cuts |= {m.start() for m in re.finditer(r",\s(?=[a-z])", text)
-                 if len(text[:m.start()].split()) >= 8 and not _in_a_series(text, m.start())}
+    # ", the city said", ", and state officials…": a lower-case word goes on with a clause of its own
+    # (a sentence keeps ten words or more before such a cut, a fragment eight).
+    least_head = 8 if loose else 10
+    cuts |= {m.start() for m in re.finditer(r",\s(?=[a-z])", text)
+             if len(text[:m.start()].split()) >= least_head and not _in_a_series(text, m.start())
+             and not _HEDGE.match(text, m.end())}
     # A fragment is the first clause that says something; a sentence keeps as much as fits.
     order = sorted(cuts) if fragment else sorted(cuts, reverse=True)
     least = max(min_words, FRAGMENT_MIN_WORDS) if fragment else min_words

@@ -185,8 +185,10 @@ class ExtractiveSummarizer:
             summary.key_points = self._items(shape, spec, chosen)
             if summary.key_points:
                 return summary
+        # "These substances…" means little without the sentence before it: such points come last.
+        needs_context = [i for i in order if _DANGLING.match(usable[i].text) and i - 1 not in tldr_idx]
         picked: list[tuple[int, str]] = []
-        for i in order:
+        for i in [i for i in order if i not in needs_context] + needs_context:
             if len(picked) >= spec.points:
                 break
             if i in tldr_idx or any(near_duplicate(usable[i].text, c) for c in chosen):
