@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from bot.articles.model import Article
 from bot.extractive import layout, points
-from bot.extractive.boilerplate import is_boilerplate, strip_dateline
+from bot.extractive.furniture import is_boilerplate, strip_dateline
 from bot.extractive.points import near_duplicate
 from bot.extractive.text import Span, content_tokens, split_sentences
 from bot.extractive.tfidf import Vector, tfidf_vectors
