@@ -22,6 +22,7 @@ from bot.settings.budget import Budget
 from bot.store import articles as store
 from bot.store.articles import SummaryKey, SummaryPost
 from bot.store.db import Database
+from bot.store.location import Location
 from bot.summaries.singleflight import SingleFlight
 from bot.util.timeutil import now_ms
 
@@ -138,7 +139,7 @@ class SummaryService:
     async def record_thread(self, message_id: int, thread_id: int) -> None:
         await store.set_post_thread(self.db, message_id, thread_id)
 
-    async def record_links(self, message_id: int, urls: list[str], *, guild_id: int, channel_id: int,
+    async def record_links(self, message_id: int, urls: list[str], *, guild_id: int, location: Location,
                            user_id: int, created_at: int) -> None:
-        await store.add_shared_links(self.db, message_id, urls, guild_id=guild_id, channel_id=channel_id,
+        await store.add_shared_links(self.db, message_id, urls, guild_id=guild_id, location=location,
                                      user_id=user_id, created_at=created_at)
