@@ -3,7 +3,7 @@
 The shipped curve and threshold (bot/extractive/confidence.py) must be what fitting them on the development
 questions gives today, so a change to the scoring that is not followed by a refit fails here; and with the curve
 and threshold fitted without them, the casual set's held-out folds must get few wrong answers. The folds
-measured 60-61/144 right, 92/96 declined and 7 wrong answers (0.029 of all questions) when this was written.
+measured 63/144 right, 92/96 declined and 7 wrong answers (0.029 of all questions) when this was written.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def test_held_out_folds_get_few_wrong_answers(data: list[Observed]) -> None:
         total += tally
     right, declined, wrong = total.shares()
     print(f"\ncross-validated: {total}")
-    assert wrong <= 0.04 and right >= 0.38 and declined >= 0.9
+    assert wrong <= 0.04 and right >= 0.40 and declined >= 0.92
 
 
 def test_held_out_confidence_is_roughly_calibrated(data: list[Observed]) -> None:
