@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.app.errors import LLMError
 from bot.articles.model import Article
+from bot.extractive.boilerplate import without_furniture
 from bot.llm.base import Answer, Answerer, Turn
 from bot.settings.budget import Budget
 from bot.store import questions as store
@@ -67,6 +69,7 @@ class AnswerService:
                      history: Sequence[Turn] = (), language: str | None = None) -> AnswerResult:
         question = " ".join(question.split())[:500]
         started = time.perf_counter()
+        article = await asyncio.to_thread(without_furniture, article)   # a reader's comment is not the article
         notice = None
         answerer = self.extractive
         if self.llm is not None:
