@@ -1,11 +1,14 @@
 """The summary service: cached article → cached summary, one fetch and one LLM call per link at a time.
 
 Provider choice: the LLM when configured and the guild's budget allows, else the built-in extractive
-summariser; an LLM failure falls back to the extractive summary with a visible note.
+summariser; an LLM failure falls back to the extractive summary with a visible note. Either provider is
+given only the article's own text (bot/extractive/boilerplate.py): page furniture is dropped first, and a
+page that turns out to hold no article is refused rather than summarised.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -14,6 +17,7 @@ from urllib.parse import urlsplit
 from bot.app.errors import ArticleError, LLMError
 from bot.articles.model import Article
 from bot.articles.reader import article_url
+from bot.extractive.boilerplate import article_only
 from bot.llm.base import Style, Summarizer, Summary
 from bot.settings.budget import Budget
 from bot.store import articles as store
@@ -119,6 +123,7 @@ class SummaryService:
 
     async def _generate(self, article: Article, summarizer: Summarizer, key: SummaryKey | None, style: Style,
                         language: str | None, guild_id: int | None, user_id: int | None) -> Summary:
+        article = await asyncio.to_thread(article_only, article)
         try:
             summary = await summarizer.summarize(article, style=style, language=language)
         except LLMError as exc:
