@@ -239,7 +239,7 @@ class Logbook(commands.Cog):
     # -- retention -----------------------------------------------------------------------------
 
     async def retention(self) -> None:
-        await self.service.purge_all()
+        await self.service.retention(self.bot.owned.owns)
 
 
 async def setup(bot: PrecisBot) -> None:

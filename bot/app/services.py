@@ -59,7 +59,7 @@ def llm_client(settings: Settings) -> AsyncOpenAI | None:
 @asynccontextmanager
 async def open_services(settings: Settings) -> AsyncIterator[Services]:
     async with AsyncExitStack() as stack:
-        db = await Database(settings.database_path).open()
+        db = await Database(settings.database).open()
         stack.push_async_callback(db.close)
         guild_settings = GuildSettingsService(db)
         writer = LogWriter(db, max_queue=settings.log_queue_size)

@@ -8,6 +8,9 @@ Discord snowflakes), checks them and stores flags; a flag never edits or deletes
 - The scan stays `settle_ms` behind the clock: the log writer commits in batches, so a message can
   land a little after a newer one; waiting lets such stragglers be committed before the cursor passes.
   Messages logged later than that (backfill of old history) are not checked.
+- A process running some of the gateway shards (`shards`) checks only its shards' guilds, with a cursor
+  per shard ("flagger:0/4"): no two processes scan the same guild, and a shard keeps its place when it
+  moves to another process. Unsharded, one cursor ("flagger") covers every guild.
 - The cursor moves in the same transaction as the flags of the messages it passes. When the endpoint
   answers 429 the run stops before the unprocessed chunk and pauses for the Retry-After time, so
   nothing is skipped and nothing is checked twice. Other endpoint failures pause too; after
@@ -30,6 +33,7 @@ from bot.settings.guild import GuildSettings
 from bot.store import moderation as store
 from bot.store.db import Database
 from bot.store.moderation import Flag, ScanRow
+from bot.util.shards import Shards
 from bot.util.timeutil import ms_to_snowflake, now_ms
 
 log = logging.getLogger(__name__)
@@ -86,12 +90,15 @@ class Flagger:
                  requests_per_second: float = 1.0, burst: int = 3, on_flags: FlagListener | None = None,
                  cursor_name: str = CURSOR_NAME, settle_ms: int = SETTLE_MS,
                  first_run_lookback_ms: int = FIRST_RUN_LOOKBACK_MS, clock_ms: Callable[[], int] = now_ms,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, shards: Shards | None = None) -> None:
         self.db = db
         self.settings_for = settings_for
         self.moderation = moderation
         self.on_flags = on_flags
         self.cursor_name = cursor_name
+        self.shards = None if shards is None or shards.everything else shards
+        self.cursor_names = [cursor_name] if self.shards is None else [
+            f"{cursor_name}:{i}/{self.shards.count}" for i in self.shards.ids]
         self.settle_ms = settle_ms
         self.first_run_lookback_ms = first_run_lookback_ms
         self._clock_ms = clock_ms
@@ -108,13 +115,19 @@ class Flagger:
         """Seconds until the endpoint may be called again after a 429 or failure (0 if not paused)."""
         return max(0.0, self._paused_until - self._monotonic())
 
+    @property
+    def _scope(self) -> tuple[tuple[int, ...], int] | None:
+        return None if self.shards is None else (self.shards.ids, self.shards.count)
+
     async def _load_cursor(self) -> int:
-        stored = await store.get_cursor(self.db, self.cursor_name)
-        if stored is None:
-            stored = ms_to_snowflake(self._clock_ms() - self.first_run_lookback_ms)
+        # Shards that moved here from different places resume from the one furthest behind (flags are
+        # unique per message, so a message checked twice is flagged once).
+        first_run = ms_to_snowflake(self._clock_ms() - self.first_run_lookback_ms)
+        found = [await store.get_cursor(self.db, name) for name in self.cursor_names]
+        stored = min(first_run if c is None else c for c in found)
         # Seed the flood windows with the minute before the cursor, so a restart does not forget a flood.
         seed_from = max(0, stored - (FLOOD_REPEAT_MS << 22))
-        for row in await store.messages_after(self.db, seed_from, stored, 10_000):
+        for row in await store.messages_after(self.db, seed_from, stored, 10_000, shards=self._scope):
             self.window.observe(row)
         return stored
 
@@ -125,7 +138,7 @@ class Flagger:
         if self._cursor is None:
             self._cursor = await self._load_cursor()
         up_to = ms_to_snowflake(self._clock_ms() - self.settle_ms) - 1
-        rows = await store.messages_after(self.db, self._cursor, up_to, limit)
+        rows = await store.messages_after(self.db, self._cursor, up_to, limit, shards=self._scope)
         done = 0
         for chunk in self._chunks(rows):
             try:
@@ -152,7 +165,7 @@ class Flagger:
             self._failures = 0
             try:
                 flags = await self._local_flags(chunk) + remote
-                new = await store.save_flags(self.db, flags, cursor=(self.cursor_name, chunk[-1].id))
+                new = await store.save_flags(self.db, flags, cursor=[(n, chunk[-1].id) for n in self.cursor_names])
             except BaseException:
                 # The flood windows saw messages whose flags were not stored: start afresh from the cursor.
                 self._cursor, self.window = None, FloodWindow()

@@ -8,23 +8,13 @@ another process wrote meanwhile (no busy wait): reading elsewhere keeps the writ
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-import aiosqlite
-
-from bot.store.db import Database
+from bot.store.db import Database, Row, Transaction
+from bot.store.dialect import Dialect
 from bot.store.location import jump_url
-
-
-async def _one(conn: aiosqlite.Connection, sql: str, params: Sequence[object]) -> sqlite3.Row | None:
-    async with conn.execute(sql, params) as cur:
-        row: sqlite3.Row | None = await cur.fetchone()
-        return row
-
-
 
 # -- job cursors -----------------------------------------------------------------------------------
 
@@ -33,13 +23,14 @@ async def get_cursor(db: Database, name: str) -> int | None:
     return None if row is None else int(row["value"])
 
 
-_ADVANCE = ("INSERT INTO job_cursors (name, value) VALUES (?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)")
+def _advance(dialect: Dialect) -> str:
+    return ("INSERT INTO job_cursors (name, value) VALUES (?, ?) "
+            f"ON CONFLICT (name) DO UPDATE SET value = {dialect.greatest('job_cursors.value', 'excluded.value')}")
 
 
 async def set_cursor(db: Database, name: str, value: int) -> None:
     """Move a cursor forward (never back)."""
-    await db.execute(_ADVANCE, (name, value))
+    await db.execute(_advance(db.dialect), (name, value))
 
 
 # -- messages for the flagger ----------------------------------------------------------------------
@@ -57,16 +48,23 @@ class ScanRow:
 _SCAN_COLUMNS = "SELECT id, guild_id, channel_id, author_id, content, created_at FROM messages "
 
 
-def _scan(rows: Sequence[sqlite3.Row]) -> list[ScanRow]:
+def _scan(rows: Sequence[Row]) -> list[ScanRow]:
     return [ScanRow(r["id"], r["guild_id"], r["channel_id"], r["author_id"],
                     r["content"] if r["content_state"] == 0 else None, r["created_at"]) for r in rows]
 
 
-async def messages_after(db: Database, after_id: int, up_to_id: int, limit: int) -> list[ScanRow]:
-    """Committed messages with after_id < id <= up_to_id, oldest first (primary key range)."""
+async def messages_after(db: Database, after_id: int, up_to_id: int, limit: int, *,
+                         shards: tuple[Sequence[int], int] | None = None) -> list[ScanRow]:
+    """Committed messages with after_id < id <= up_to_id, oldest first (primary key range); with
+    `shards=(ids, count)` only those of guilds on these gateway shards ((guild_id >> 22) % count)."""
+    where, params = "", [after_id, up_to_id]
+    if shards is not None:
+        ids, count = shards
+        where = f" AND (guild_id >> 22) % ? IN ({', '.join('?' * len(ids))})"
+        params += [count, *ids]
     rows = await db.fetchall(
         "SELECT id, guild_id, channel_id, author_id, content, content_state, created_at FROM messages "
-        "WHERE id > ? AND id <= ? ORDER BY id LIMIT ?", (after_id, up_to_id, limit), read=True)
+        f"WHERE id > ? AND id <= ?{where} ORDER BY id LIMIT ?", (*params, limit), read=True)
     return _scan(rows)
 
 
@@ -97,26 +95,27 @@ _INSERT_FLAG = (
     "ON CONFLICT (message_id, category, provider) DO NOTHING RETURNING id")
 
 
-async def save_flags(db: Database, flags: Sequence[Flag], *, cursor: tuple[str, int] | None = None
-                     ) -> list[Flag]:
-    """Store flags (duplicates ignored) and advance a job cursor in the same transaction.
+async def save_flags(db: Database, flags: Sequence[Flag], *,
+                     cursor: tuple[str, int] | Sequence[tuple[str, int]] | None = None) -> list[Flag]:
+    """Store flags (duplicates ignored) and advance a job cursor (or several) in the same transaction.
 
     Returns the flags that were new, with their ids."""
+    cursors = [cursor] if isinstance(cursor, tuple) else list(cursor or [])
     new: list[Flag] = []
-    async with db.write_transaction() as conn:
+    async with db.write_transaction(f"cursor:{cursors[0][0]}" if cursors else "flags") as conn:
         for f in flags:
-            row = await _one(conn, _INSERT_FLAG, (f.guild_id, f.channel_id, f.message_id, f.author_id,
+            row = await conn.fetchone(_INSERT_FLAG, (f.guild_id, f.channel_id, f.message_id, f.author_id,
                                                   f.category, f.score, f.provider, f.detail, f.created_at,
                                                   f.flagged_at))
             if row is not None:
                 new.append(Flag(f.guild_id, f.channel_id, f.message_id, f.author_id, f.category, f.score,
                                 f.provider, f.detail, f.created_at, f.flagged_at, int(row[0])))
-        if cursor is not None:
-            await conn.execute(_ADVANCE, cursor)
+        for advance in cursors:
+            await conn.execute(_advance(db.dialect), advance)
     return new
 
 
-def flag_from_row(r: sqlite3.Row) -> Flag:
+def flag_from_row(r: Row) -> Flag:
     return Flag(r["guild_id"], r["channel_id"], r["message_id"], r["author_id"], r["category"], r["score"],
                 r["provider"], r["detail"], r["created_at"], r["flagged_at"], r["id"])
 
@@ -196,20 +195,21 @@ async def add_report(db: Database, r: NewReport, *, window_ms: int, max_in_windo
     """Record one member's report in one write transaction: rate limit, merge, reopen.
 
     Returns (kind, report id, retry_at); retry_at is set when rate limited."""
-    async with db.write_transaction() as conn:
+    # Keyed by reporter and guild: the rate limit counts the reporter's rows, the merge reads the message's.
+    async with db.write_transaction(f"reports:{r.guild_id}") as conn:
         return await _add_report(conn, r, window_ms, max_in_window)
 
 
-async def _add_report(conn: aiosqlite.Connection, r: NewReport, window_ms: int, max_in_window: int
+async def _add_report(conn: Transaction, r: NewReport, window_ms: int, max_in_window: int
                       ) -> tuple[AddKind, int | None, int | None]:
-    existing = await _one(conn, "SELECT id, status FROM member_reports WHERE guild_id = ? AND message_id = ?",
+    existing = await conn.fetchone("SELECT id, status FROM member_reports WHERE guild_id = ? AND message_id = ?",
                           (r.guild_id, r.message_id))
-    if existing is not None and existing["status"] == "open" and await _one(
-            conn, "SELECT 1 FROM member_report_reasons WHERE report_id = ? AND reporter_id = ?",
+    if existing is not None and existing["status"] == "open" and await conn.fetchone(
+            "SELECT 1 FROM member_report_reasons WHERE report_id = ? AND reporter_id = ?",
             (existing["id"], r.reporter_id)):
         return "already_reported", int(existing["id"]), None
-    recent = await _one(
-        conn, "SELECT count(*) AS n, min(rr.created_at) AS oldest FROM member_report_reasons rr "
+    recent = await conn.fetchone(
+        "SELECT count(*) AS n, min(rr.created_at) AS oldest FROM member_report_reasons rr "
         "JOIN member_reports mr ON mr.id = rr.report_id WHERE rr.reporter_id = ? AND rr.created_at > ? "
         "AND mr.guild_id = ?", (r.reporter_id, r.now - window_ms, r.guild_id))
     if recent is not None and recent["n"] >= max_in_window:
@@ -217,8 +217,8 @@ async def _add_report(conn: aiosqlite.Connection, r: NewReport, window_ms: int, 
         return "rate_limited", found, int(recent["oldest"]) + window_ms
     kind: AddKind
     if existing is None:
-        row = await _one(
-            conn, "INSERT INTO member_reports (guild_id, channel_id, message_id, author_id, content, status, "
+        row = await conn.fetchone(
+            "INSERT INTO member_reports (guild_id, channel_id, message_id, author_id, content, status, "
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id",
             (r.guild_id, r.channel_id, r.message_id, r.author_id, r.content, r.now, r.now))
         assert row is not None
@@ -282,11 +282,9 @@ async def set_mod_message(db: Database, report_id: int, mod_message_id: int | No
 
 async def resolve(db: Database, guild_id: int, report_id: int, *, resolved_by: int | None, now: int) -> bool:
     """Mark an open report resolved; False if it does not exist in this guild or is already resolved."""
-    async with db.write_lock:
-        cur = await db.conn.execute(
-            "UPDATE member_reports SET status = 'resolved', resolved_by = ?, updated_at = ? "
-            "WHERE id = ? AND guild_id = ? AND status = 'open'", (resolved_by, now, report_id, guild_id))
-        return cur.rowcount > 0
+    return await db.execute(
+        "UPDATE member_reports SET status = 'resolved', resolved_by = ?, updated_at = ? "
+        "WHERE id = ? AND guild_id = ? AND status = 'open'", (resolved_by, now, report_id, guild_id)) > 0
 
 
 async def is_opted_out(db: Database, guild_id: int, user_id: int) -> bool:
@@ -301,13 +299,11 @@ async def claim_digest(db: Database, guild_id: int, period: str, *, now: int, st
     """Insert the claim, or take over one that never posted and was claimed before `stale_before`.
 
     One statement, so two processes racing for the same period cannot both win."""
-    async with db.write_lock:
-        cur = await db.conn.execute(
-            "INSERT INTO digest_runs (guild_id, period, claimed_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (guild_id, period) DO UPDATE SET claimed_at = excluded.claimed_at "
-            "WHERE digest_runs.posted_at IS NULL AND digest_runs.claimed_at < ?",
-            (guild_id, period, now, stale_before))
-        return cur.rowcount > 0
+    return await db.execute(
+        "INSERT INTO digest_runs (guild_id, period, claimed_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (guild_id, period) DO UPDATE SET claimed_at = excluded.claimed_at "
+        "WHERE digest_runs.posted_at IS NULL AND digest_runs.claimed_at < ?",
+        (guild_id, period, now, stale_before)) > 0
 
 
 async def mark_digest_posted(db: Database, guild_id: int, period: str, *, message_id: int | None,
