@@ -99,3 +99,10 @@ async def db(db_target: str | Path, request: pytest.FixtureRequest) -> AsyncIter
     options = marker.kwargs if marker and not isinstance(db_target, str) else {}
     async with Database(db_target, **options) as database:
         yield database
+
+
+@pytest.fixture
+async def db_on_postgres(pg_url: str) -> AsyncIterator[Database]:
+    """A migrated, empty PostgreSQL store (for tests of that backend alone)."""
+    async with Database(pg_url) as database:
+        yield database

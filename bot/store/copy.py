@@ -46,7 +46,7 @@ async def copy_store(source: Database, target: Database, *,
     for table in await target.tables():
         if await _count(target, table):
             raise StoreError(f"the target is not empty (table {table} has rows); copy into an empty database")
-    for table in tables:
+    for table in await _referenced_first(target, tables):
         copied = await _copy_table(source, target, table)
         if progress is not None:
             progress(table, copied)
@@ -71,6 +71,27 @@ async def _copy_table(source: Database, target: Database, table: str) -> int:
         await target.transaction(target.insert_rows(table, columns, [[r[c] for c in columns] for r in rows]))
         copied += len(rows)
         after = rows[-1]["rowid_"]
+
+
+async def _referenced_first(target: Database, tables: list[str]) -> list[str]:
+    """The tables in an order that fills a foreign key's table before the tables pointing at it."""
+    refs: dict[str, set[str]] = {t: set() for t in tables}
+    for r in await target.fetchall(
+            "SELECT tc.table_name AS t, ccu.table_name AS ref FROM information_schema.table_constraints tc "
+            "JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = tc.constraint_name "
+            "AND ccu.constraint_schema = tc.constraint_schema "
+            "WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema()"):
+        if r["t"] in refs and r["ref"] in refs and r["ref"] != r["t"]:
+            refs[r["t"]].add(r["ref"])
+    ordered: list[str] = []
+    while refs:
+        ready = sorted(t for t, needs in refs.items() if needs <= set(ordered))
+        if not ready:
+            raise StoreError(f"foreign keys form a cycle among {', '.join(sorted(refs))}")
+        ordered += ready
+        for t in ready:
+            del refs[t]
+    return ordered
 
 
 async def _move_sequences(target: Database) -> None:
