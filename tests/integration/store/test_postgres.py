@@ -108,8 +108,8 @@ async def test_db_backup_calls_pg_dump(tmp_path: Path, pg_url: str) -> None:
                                    env={"DATABASE_URL": pg_url})
     assert code == 0, err
     assert "pg_dump" in out
-    listing = subprocess.run(["pg_restore", "--list", str(tmp_path / "precis.dump")], capture_output=True,
-                             text=True, check=True).stdout
+    listing = (await asyncio.to_thread(subprocess.run, ["pg_restore", "--list", str(tmp_path / "precis.dump")],
+                                       capture_output=True, text=True, check=True)).stdout
     assert "TABLE DATA" in listing and " messages " in listing
 
 
