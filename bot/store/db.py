@@ -6,6 +6,19 @@ SQL once, with `?` placeholders (or `:name` with a dict), in the subset both eng
 (`INSERT ... ON CONFLICT`, `RETURNING`, `IS NOT DISTINCT FROM`, `FILTER`); what still differs is asked of
 `db.dialect` (bot/store/dialect.py) by name. Each backend has its own numbered migrations,
 schema/sqlite/NNN_*.sql and schema/postgres/NNN_*.sql, with the same numbers and names.
+
+Writing (or porting) a store function so it runs on both (tests/integration/store/test_postgres.py checks
+the migrations pair up; the `db` fixture runs every store test on both):
+- `INSERT OR REPLACE` -> `dialect.upsert(...)`; `INSERT OR IGNORE` -> `... ON CONFLICT DO NOTHING`;
+  in `DO UPDATE SET`, name the table's own columns (`t.col`), not bare `col`.
+- scalar `max(a, b)` -> `db.dialect.greatest(a, b)`; `strftime` days -> `db.dialect.utc_day(col)`;
+  summing a condition -> `sum(db.dialect.flag("x > 0"))`; `WHERE 1` -> `WHERE TRUE`; a subquery in FROM
+  needs an alias; ORDER BY may name an output column but not use one inside an expression.
+- a parameter whose type nothing around it fixes (`SELECT ?`, `? IS NULL`) -> `CAST(? AS BIGINT|TEXT)`;
+  ids and times are BIGINT in PostgreSQL, 0/1 flags stay INTEGER, JSON stays TEXT.
+- writes: `db.execute` (returns rows changed), `db.execute_returning` (RETURNING rows), `db.transaction`
+  for statement batches, `db.write_transaction(key)` for read-then-write; never a connection object.
+- new tables: add the migration to both folders; full-text search has a helper per backend in logquery.py.
 """
 
 from __future__ import annotations
