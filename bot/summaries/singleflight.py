@@ -65,7 +65,9 @@ class SharedFlight(Generic[T]):
                 return found
             if await leases.take(self._db, name, now=self._clock(), ttl_ms=self._lease_ms, holder=self._holder):
                 try:
-                    return await work()
+                    # The last holder may have stored its result between our look and our take.
+                    found = await ready()
+                    return found if found is not None else await work()
                 finally:
                     await asyncio.shield(leases.release(self._db, name, self._holder))
             await asyncio.sleep(poll)
