@@ -1,7 +1,7 @@
 """The PostgreSQL server the tests use, and a fresh schema per test (bench/pg.py makes the schemas).
 
-PRECIS_TEST_DATABASE_URL names the server (`.ci/run` sets it); without it, the local default is tried
-once. Each test gets its own schema (`CREATE SCHEMA`, and a URL whose `options` set `search_path` to it),
+PRECIS_TEST_DATABASE_URL names the server (`.ci/run` sets it; `none` leaves PostgreSQL out); without it,
+the local default is tried once. Each test gets its own schema (`CREATE SCHEMA`, and a URL whose `options` set `search_path` to it),
 dropped afterwards: creating a schema and migrating it takes milliseconds, a database from a template
 much longer.
 """
@@ -21,6 +21,8 @@ def server_url() -> tuple[str | None, str]:
     """(URL of the server to test against or None, the reason when None). An explicitly configured server
     that does not answer is an error, not a skip."""
     configured = os.environ.get(ENV)
+    if configured in ("none", "off"):
+        return None, f"{ENV}={configured}"
     if configured:
         problem = asyncio.run(reachable(configured))
         if problem is not None:
