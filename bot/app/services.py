@@ -77,6 +77,7 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
         ttl = int(settings.summary_cache_hours * HOUR_MS)
         model = settings.llm_model
         llm_summarizer = LLMSummarizer(client, model, context_tokens=settings.llm_context_tokens) if client else None
+        llm_answerer = LLMAnswerer(client, model, context_tokens=settings.llm_context_tokens) if client else None
         yield Services(
             settings=settings,
             db=db,
@@ -88,6 +89,6 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             summaries=SummaryService(
                 db, partial(read_article, fetcher=fetcher), ExtractiveSummarizer(), llm_summarizer, budget,
                 article_ttl_ms=ttl, summary_ttl_ms=ttl),
-            answers=AnswerService(db, ExtractiveAnswerer(), LLMAnswerer(client, model) if client else None, budget),
+            answers=AnswerService(db, ExtractiveAnswerer(), llm_answerer, budget),
             reports=ReportService(db, guild_settings, budget, llm_summarizer),
         )

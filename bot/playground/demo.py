@@ -53,7 +53,7 @@ class Demo:
         say("Members ask about the article with /ask")
         await self.slash("bob", "general", "ask", {"question": "How many solar panels will the canopy have?"})
         await self.slash("alice", "general", "ask", {"question": "Who voted against the project?"})
-        say("…and when the article doesn't say, the bot says so instead of guessing")
+        say("…and when it can't find the answer in the article, the bot says so instead of guessing")
         await self.slash("olivia", "general", "ask", {"question": "How many parking tickets were issued last year?"})
 
         say("A moderator searches the conversation log (only they see the answer)")
