@@ -113,6 +113,13 @@ async def test_db_backup_calls_pg_dump(tmp_path: Path, pg_url: str) -> None:
     assert "TABLE DATA" in listing and " messages " in listing
 
 
+async def test_db_backup_without_pg_dump_says_to_use_it(tmp_path: Path, pg_url: str) -> None:
+    code, _, err = await _precis(tmp_path, "db", "backup", str(tmp_path / "precis.dump"),
+                                 env={"DATABASE_URL": pg_url, "PATH": str(tmp_path)})   # no pg_dump on PATH
+    assert code == 1 and "pg_dump --format=custom" in err and "Traceback" not in err
+    assert not (tmp_path / "precis.dump").exists()
+
+
 async def test_db_migrate_on_postgres_and_a_bad_url(tmp_path: Path, pg_url: str) -> None:
     code, out, _ = await _precis(tmp_path, "db", "migrate", env={"DATABASE_URL": pg_url})
     assert code == 0 and out.startswith("schema version 0 ->")
