@@ -95,6 +95,13 @@ def _text(value: Any) -> Any:
     return value.replace("\x00", "\ufffd") if isinstance(value, str) and "\x00" in value else value
 
 
+def _text_column(column: Sequence[Any]) -> list[Any]:
+    """`_text` over a column of a bulk insert; one C-speed look for NUL first (there almost never is one)."""
+    if "\x00" not in "".join(filter(None, column)):
+        return list(column)
+    return [_text(v) for v in column]
+
+
 def _args(names: tuple[str, ...] | None, params: Params) -> Sequence[Any]:
     if names is None:
         if isinstance(params, Mapping):
@@ -236,7 +243,7 @@ class PostgresDatabase(Database):
                      list(rows), True)]
         arrays = ", ".join(f"?::{types[c]}[]" for c in columns)
         sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) {conflict}".rstrip()
-        return [(sql, [[_text(v) for v in column] if types[c] == "text" else list(column)
+        return [(sql, [_text_column(column) if types[c] == "text" else list(column)
                        for c, column in zip(columns, zip(*rows, strict=True), strict=True)], False)]
 
     def is_transient(self, exc: BaseException) -> bool:

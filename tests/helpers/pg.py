@@ -1,9 +1,9 @@
 """The PostgreSQL server the tests use, and a fresh schema per test (bench/pg.py makes the schemas).
 
-PRECIS_TEST_DATABASE_URL names the server (`.ci/run` sets it; `none` leaves PostgreSQL out); without it,
-the local default is tried once. Each test gets its own schema (`CREATE SCHEMA`, and a URL whose `options` set `search_path` to it),
-dropped afterwards: creating a schema and migrating it takes milliseconds, a database from a template
-much longer.
+PRECIS_TEST_DATABASE_URL names the server (`.ci/run` sets it; `none` leaves PostgreSQL out); without
+it, the local default is tried once. Each test gets its own schema (`CREATE SCHEMA`, and a URL whose
+`options` set `search_path` to it), dropped afterwards: creating a schema and migrating it takes
+milliseconds, a database from a template much longer.
 """
 
 from __future__ import annotations
