@@ -15,6 +15,7 @@ from urllib.parse import quote
 import asyncpg
 
 LOCAL_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
+_NO_FSYNC_WAIT = {"synchronous_commit": "off"}
 
 
 async def reachable(url: str) -> str | None:
@@ -36,16 +37,17 @@ async def server_url() -> str | None:
 
 
 def with_schema(url: str, schema: str) -> str:
-    """The URL with `search_path` set to `schema` for every connection (libpq and asyncpg both read it)."""
+    """The URL with `search_path` set to `schema` for every connection (libpq and asyncpg both read it).
+    Commits do not wait for the disk: these schemas are thrown away."""
     joiner = "&" if "?" in url else "?"
-    return f"{url}{joiner}options={quote(f'-csearch_path={schema}')}"
+    return f"{url}{joiner}options={quote(f'-csearch_path={schema} -csynchronous_commit=off')}"
 
 
 @asynccontextmanager
 async def fresh_schema(base_url: str, prefix: str = "t") -> AsyncIterator[str]:
     """A new empty schema; yields a URL whose connections work in it. Dropped (with everything) after."""
     schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(base_url)
+    admin = await asyncpg.connect(base_url, server_settings=_NO_FSYNC_WAIT)
     try:
         await admin.execute(f"CREATE SCHEMA {schema}")
     finally:
@@ -53,7 +55,7 @@ async def fresh_schema(base_url: str, prefix: str = "t") -> AsyncIterator[str]:
     try:
         yield with_schema(base_url, schema)
     finally:
-        admin = await asyncpg.connect(base_url)
+        admin = await asyncpg.connect(base_url, server_settings=_NO_FSYNC_WAIT)
         try:
             await admin.execute(f"DROP SCHEMA {schema} CASCADE")
         finally:

@@ -176,8 +176,9 @@ class PostgresDatabase(Database):
             raise StoreError(f"cannot connect to PostgreSQL at {self.describe()}: {exc}") from None
         try:
             if migrate:
-                await self.migrate()
-            await self._load_types()
+                await self.migrate()   # loads the column types too
+            else:
+                await self._load_types()
         except BaseException:
             await self.close()
             raise
@@ -196,9 +197,11 @@ class PostgresDatabase(Database):
 
     async def _load_types(self) -> None:
         types: dict[str, dict[str, str]] = {}
-        for r in await self.pool.fetch("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                                       "WHERE table_schema = current_schema()"):
-            types.setdefault(r["table_name"], {})[r["column_name"]] = r["data_type"]
+        for r in await self.pool.fetch(
+                "SELECT c.relname AS t, a.attname AS c, format_type(a.atttypid, NULL) AS type FROM pg_attribute a "
+                "JOIN pg_class c ON c.oid = a.attrelid WHERE c.relnamespace = current_schema()::regnamespace "
+                "AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped"):
+            types.setdefault(r["t"], {})[r["c"]] = r["type"]
         self._types = types
 
     # -- statements -------------------------------------------------------------------------------

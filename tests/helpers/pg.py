@@ -2,8 +2,8 @@
 
 PRECIS_TEST_DATABASE_URL names the server (`.ci/run` sets it; `none` leaves PostgreSQL out); without
 it, the local default is tried once. Each test gets its own schema (`CREATE SCHEMA`, and a URL whose
-`options` set `search_path` to it), dropped afterwards: creating a schema and migrating it takes
-milliseconds, a database from a template much longer.
+`options` set `search_path` to it), dropped afterwards: creating and migrating a schema takes a few
+hundred milliseconds, and tests never see each other's rows.
 """
 
 from __future__ import annotations
