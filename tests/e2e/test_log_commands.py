@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import gzip
 import io
 import json
@@ -20,19 +19,12 @@ import pytest
 from bot.playground.fake_discord import FakeDiscord, FakeDiscordError
 from bot.playground.fake_discord.permissions import Perm
 from bot.util.timeutil import now_ms
+from tests.fakes.bot_plugin import launch_bot_on_both_stores  # noqa: F401  (each test on both stores)
 from tests.helpers.log import log_rows, logged
 from tests.helpers.paths import ROOT
 from tests.helpers.rows import row
 
 MODERATORS_ONLY = "This command is for moderators (Manage Messages or Manage Server)."
-
-
-@pytest.fixture
-def launch_bot(launch_bot: Any, backend: str, request: pytest.FixtureRequest) -> Any:
-    """Every test here runs the bot on both stores: SQLite, and a fresh PostgreSQL schema."""
-    if backend == "sqlite":
-        return launch_bot
-    return functools.partial(launch_bot, database_url=request.getfixturevalue("pg_url"))
 
 
 async def command_reply(fake: FakeDiscord, user: int, channel: int, command: str,
