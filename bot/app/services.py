@@ -13,6 +13,7 @@ from openai import AsyncOpenAI
 from bot.app.config import Settings
 from bot.articles.fetch import Fetcher, FetchPolicy
 from bot.articles.reader import read_article
+from bot.catchup.service import CatchupService
 from bot.extractive.answerer import ExtractiveAnswerer
 from bot.extractive.summarizer import ExtractiveSummarizer
 from bot.llm.openai_provider import LLMAnswerer, LLMSummarizer
@@ -40,6 +41,7 @@ class Services:
     summaries: SummaryService
     answers: AnswerService
     reports: ReportService
+    catchup: CatchupService
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
@@ -78,11 +80,12 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
         model = settings.llm_model
         llm_summarizer = LLMSummarizer(client, model, context_tokens=settings.llm_context_tokens) if client else None
         llm_answerer = LLMAnswerer(client, model, context_tokens=settings.llm_context_tokens) if client else None
+        log_service = LogService(db, writer, guild_settings)
         yield Services(
             settings=settings,
             db=db,
             guild_settings=guild_settings,
-            log=LogService(db, writer, guild_settings),
+            log=log_service,
             budget=budget,
             fetcher=fetcher,
             llm_client=client,
@@ -91,4 +94,6 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
                 article_ttl_ms=ttl, summary_ttl_ms=ttl),
             answers=AnswerService(db, ExtractiveAnswerer(), llm_answerer, budget),
             reports=ReportService(db, guild_settings, budget, llm_summarizer),
+            catchup=CatchupService(log_service, budget, client, model, context_tokens=settings.llm_context_tokens,
+                                   message_content=settings.discord_message_content),
         )
