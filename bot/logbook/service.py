@@ -43,6 +43,7 @@ class LogService:
 
     async def load(self) -> None:
         self._opted_out = await store.opted_out_members(self.db)
+        await self.guild_settings.preload()   # handlers then queue rows in event order (see preload)
 
     # -- what gets logged ----------------------------------------------------------------------
 

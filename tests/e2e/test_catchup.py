@@ -16,8 +16,8 @@ from bot.llm import prompts
 from bot.playground.fake_discord import FakeDiscord
 from bot.store.location import jump_url
 from tests.fakes.article_server import ArticleServer
-from tests.fakes.bot_plugin import launch_bot_on_both_stores  # noqa: F401  (each test on both stores)
 from tests.helpers.paths import ROOT
+from tests.helpers.stores import launch_bot_on_both_stores  # noqa: F401  (each test on both stores)
 
 PAGE = "pages/ledger-council-budget.html"
 

@@ -19,10 +19,10 @@ import pytest
 from bot.playground.fake_discord import FakeDiscord, FakeDiscordError
 from bot.playground.fake_discord.permissions import Perm
 from bot.util.timeutil import now_ms
-from tests.fakes.bot_plugin import launch_bot_on_both_stores  # noqa: F401  (each test on both stores)
 from tests.helpers.log import log_rows, logged
 from tests.helpers.paths import ROOT
 from tests.helpers.rows import row
+from tests.helpers.stores import launch_bot_on_both_stores  # noqa: F401  (each test on both stores)
 
 MODERATORS_ONLY = "This command is for moderators (Manage Messages or Manage Server)."
 
@@ -41,6 +41,7 @@ async def test_opt_out_keeps_that_you_posted_not_what_and_opt_in_undoes_it(launc
     general, alice = fake.channel("general"), fake.user("alice")
     async with launch_bot() as h:
         before = await fake.post(general, alice, "said before opting out")
+        await logged(h, before["id"])   # handled before the opt-out arrives (events are handled concurrently)
         reply = await command_reply(fake, alice, general, "privacy optout")
         assert reply.ephemeral and "no content" in reply.content
         hidden = await fake.post(general, alice, "a secret about the lighthouse",

@@ -12,11 +12,9 @@ from PIL import Image
 from bot.playground.fake_discord import FakeDiscord
 from cogs.moderation import NOT_SET_UP, THANKS, Moderation
 from cogs.reports import Reports
-from tests.fakes.bot_plugin import (
-    BotHarness,
-    launch_bot_on_both_stores,  # noqa: F401  (each test on both stores)
-)
+from tests.fakes.bot_plugin import BotHarness
 from tests.fakes.fake_openai import FakeOpenAI, rate_limited
+from tests.helpers.stores import launch_bot_on_both_stores  # noqa: F401  (each test on both stores)
 from tests.helpers.wait import until
 
 MOD_PATH = "/v1/moderations"

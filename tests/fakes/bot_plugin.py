@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,12 +84,3 @@ async def launch_bot(fake_discord: FakeDiscord, article_server: ArticleServer, t
         return start_bot(fake_discord, bot_settings(fake_discord, database, **overrides), sync=sync)
     yield launch
 
-
-@pytest.fixture(name="launch_bot")
-def launch_bot_on_both_stores(launch_bot: Callable[..., Any], backend: str, request: pytest.FixtureRequest
-                              ) -> Callable[..., Any]:
-    """`launch_bot` on SQLite and on a fresh PostgreSQL schema: a test module that imports this runs each of
-    its bot tests on both stores."""
-    if backend == "sqlite":
-        return launch_bot
-    return functools.partial(launch_bot, database_url=request.getfixturevalue("pg_url"))
