@@ -37,8 +37,24 @@ _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 BACKENDS = ("sqlite", "postgres")
 
 Params = Sequence[Any] | Mapping[str, Any]
-# (sql, params or a list of params, executemany?)
-Statement = tuple[str, Any, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class BulkInsert:
+    """Many rows into one table, run by `Database.transaction` the backend's fastest way."""
+    table: str
+    columns: tuple[str, ...]
+    rows: Sequence[Sequence[Any]]
+    conflict: str = ""         # e.g. "ON CONFLICT (id) DO NOTHING"
+
+
+# (sql, params or a list of params, executemany?), or a bulk insert from `Database.insert_rows`
+Statement = tuple[str, Any, bool] | BulkInsert
+
+
+def has_work(statement: Statement) -> bool:
+    """False for a statement with nothing to do (no parameters, no rows)."""
+    return bool(statement.rows if isinstance(statement, BulkInsert) else statement[1])
 
 
 class Row(Protocol):

@@ -9,7 +9,7 @@ from itertools import groupby
 from typing import Any
 
 from bot.logbook.rows import Cursor, Delete, Edit, MessageRow, ThreadEvent
-from bot.store.db import Database, Statement
+from bot.store.db import Database, Statement, has_work
 from bot.store.dialect import Dialect
 
 LogOp = MessageRow | Edit | Delete | ThreadEvent | Cursor
@@ -116,7 +116,7 @@ def statements(db: Database, ops: Sequence[LogOp]) -> list[Statement]:
     """Consecutive operations of one kind share an executemany; order between kinds is kept."""
     out: list[Statement] = []
     for kind, group in groupby(ops, key=type):
-        out.extend(s for s in _statements_for_group(db, kind, list(group)) if s[1])
+        out.extend(s for s in _statements_for_group(db, kind, list(group)) if has_work(s))
     return out
 
 

@@ -18,7 +18,16 @@ from typing import Any
 
 import aiosqlite
 
-from bot.store.db import Database, Migration, MigrationError, Params, Row, Statement, bundled_migrations
+from bot.store.db import (
+    BulkInsert,
+    Database,
+    Migration,
+    MigrationError,
+    Params,
+    Row,
+    Statement,
+    bundled_migrations,
+)
 from bot.store.dialect import SQLITE
 
 log = logging.getLogger(__name__)
@@ -150,7 +159,12 @@ class SqliteDatabase(Database):
 
     async def transaction(self, statements: Iterable[Statement]) -> None:
         async with self.write_transaction() as tx:
-            for sql, params, many in statements:
+            for statement in statements:
+                if isinstance(statement, BulkInsert):
+                    for sql, params, _ in self._values_inserts(statement):
+                        await tx.execute(sql, params)
+                    continue
+                sql, params, many = statement
                 if many:
                     await tx.executemany(sql, params)
                 else:
@@ -158,12 +172,17 @@ class SqliteDatabase(Database):
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
                     conflict: str = "") -> list[Statement]:
-        head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-        per = max(1, min(_MAX_ROWS_PER_INSERT, _MAX_VARIABLES // len(columns)))
-        out: list[Statement] = []
-        for first in range(0, len(rows), per):
-            chunk = rows[first:first + per]
-            out.append((_multi_row_insert(head, len(columns), len(chunk), conflict),
+        return list(self._values_inserts(BulkInsert(table, tuple(columns), rows, conflict)))
+
+    @staticmethod
+    def _values_inserts(bulk: BulkInsert) -> list[tuple[str, Any, bool]]:
+        """Multi-row VALUES statements (see _MAX_ROWS_PER_INSERT for why not one statement per row)."""
+        head = f"INSERT INTO {bulk.table} ({', '.join(bulk.columns)}) VALUES "
+        per = max(1, min(_MAX_ROWS_PER_INSERT, _MAX_VARIABLES // len(bulk.columns)))
+        out: list[tuple[str, Any, bool]] = []
+        for first in range(0, len(bulk.rows), per):
+            chunk = bulk.rows[first:first + per]
+            out.append((_multi_row_insert(head, len(bulk.columns), len(chunk), bulk.conflict),
                         [value for row in chunk for value in row], False))
         return out
 
