@@ -16,9 +16,12 @@ from bot.articles.reader import read_article
 from bot.catchup.service import CatchupService
 from bot.extractive.answerer import ExtractiveAnswerer
 from bot.extractive.summarizer import ExtractiveSummarizer
+from bot.llm.moderation import ModerationClient
 from bot.llm.openai_provider import LLMAnswerer, LLMSummarizer
+from bot.logbook.live import LiveLog
 from bot.logbook.service import LogService
 from bot.logbook.writer import LogWriter
+from bot.moderation.endpoint import ModerationEndpoint
 from bot.questions.service import AnswerService
 from bot.reports.service import ReportService
 from bot.settings.budget import Budget
@@ -41,6 +44,8 @@ class Services:
     summaries: SummaryService
     answers: AnswerService
     reports: ReportService
+    moderation: ModerationEndpoint
+    live_log: LiveLog
     catchup: CatchupService
 
 
@@ -94,6 +99,9 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
                 article_ttl_ms=ttl, summary_ttl_ms=ttl),
             answers=AnswerService(db, ExtractiveAnswerer(), llm_answerer, budget),
             reports=ReportService(db, guild_settings, budget, llm_summarizer),
+            moderation=ModerationEndpoint(ModerationClient(client) if client else None,
+                                          base_url=settings.openai_base_url),
+            live_log=LiveLog(db, log_service, guild_settings),
             catchup=CatchupService(log_service, budget, client, model, context_tokens=settings.llm_context_tokens,
                                    message_content=settings.discord_message_content),
         )

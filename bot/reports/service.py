@@ -65,7 +65,8 @@ class ReportService:
         return await build_report(self.db, guild_id, since_ms=start, until_ms=until, channel_id=channel_id,
                                   member_id=member_id, digest=self.digest_writer(guild_id))
 
-    async def render(self, report: Report, guild_name: str, *, chart: bool = True) -> RenderedReport:
+    async def render(self, report: Report, guild_name: str | None = None, *, chart: bool = True) -> RenderedReport:
+        """`guild_name`: what Discord calls the guild now; without it, the name the bot last saw, else the id."""
         png = await render_chart_png(report) if chart else None
         return RenderedReport(report, render_markdown(report, guild_name), png)
 

@@ -1,11 +1,14 @@
 """The summary service: cached article → cached summary, one fetch and one LLM call per link at a time.
 
 Provider choice: the LLM when configured and the guild's budget allows, else the built-in extractive
-summariser; an LLM failure falls back to the extractive summary with a visible note.
+summariser; an LLM failure falls back to the extractive summary with a visible note. Either provider is
+given only the article's own text (bot/extractive/boilerplate.py): page furniture is dropped first, and a
+page that turns out to hold no article is refused rather than summarised.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -13,11 +16,13 @@ from dataclasses import dataclass
 from bot.app.errors import ArticleError, LLMError
 from bot.articles.model import Article
 from bot.articles.reader import article_url
+from bot.extractive.boilerplate import article_only
 from bot.llm.base import Style, Summarizer, Summary
 from bot.settings.budget import Budget
 from bot.store import articles as store
 from bot.store.articles import SummaryKey, SummaryPost
 from bot.store.db import Database
+from bot.store.location import Location
 from bot.summaries.singleflight import SharedFlight, SingleFlight
 from bot.util.timeutil import now_ms
 
@@ -124,6 +129,7 @@ class SummaryService:
 
     async def _generate(self, article: Article, summarizer: Summarizer, key: SummaryKey | None, style: Style,
                         language: str | None, guild_id: int | None, user_id: int | None) -> Summary:
+        article = await asyncio.to_thread(article_only, article)
         try:
             summary = await summarizer.summarize(article, style=style, language=language)
         except LLMError as exc:
@@ -150,7 +156,7 @@ class SummaryService:
     async def record_thread(self, message_id: int, thread_id: int) -> None:
         await store.set_post_thread(self.db, message_id, thread_id)
 
-    async def record_links(self, message_id: int, urls: list[str], *, guild_id: int, channel_id: int,
+    async def record_links(self, message_id: int, urls: list[str], *, guild_id: int, location: Location,
                            user_id: int, created_at: int) -> None:
-        await store.add_shared_links(self.db, message_id, urls, guild_id=guild_id, channel_id=channel_id,
+        await store.add_shared_links(self.db, message_id, urls, guild_id=guild_id, location=location,
                                      user_id=user_id, created_at=created_at)

@@ -19,6 +19,7 @@ from bot.store import logbook, logquery
 from bot.store import questions as qstore
 from bot.store.copy import copy_store
 from bot.store.db import Database, StoreError, bundled_migrations
+from bot.store.location import Location
 from bot.store.questions import QuestionRecord
 from tests.helpers.paths import ROOT
 from tests.helpers.rows import row
@@ -53,7 +54,7 @@ async def _fill(db: Database) -> None:
     for i in range(3):
         await qstore.add(db, QuestionRecord(1, 10, None, 100, "https://x.example/a", f"when {i}?", "noon", True,
                                             0.9, "extractive", None, 0, 0, 5, first.created_at + i))
-    await member_reports.report_message(db, guild_id=1, channel_id=10, message_id=first.id, author_id=100,
+    await member_reports.report_message(db, guild_id=1, location=Location(10), message_id=first.id, author_id=100,
                                         content_snapshot="the ferry", reporter_id=300, reason="spam",
                                         now=first.created_at)
 
