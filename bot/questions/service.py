@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.app.errors import LLMError
 from bot.articles.model import Article
+from bot.extractive.boilerplate import without_furniture
 from bot.llm.base import Answer, Answerer, Turn
 from bot.settings.budget import Budget
 from bot.store import questions as store
@@ -67,6 +69,7 @@ class AnswerService:
                      history: Sequence[Turn] = (), language: str | None = None) -> AnswerResult:
         question = " ".join(question.split())[:500]
         started = time.perf_counter()
+        page, article = article, await asyncio.to_thread(without_furniture, article)   # comments aren't the article
         notice = None
         answerer = self.extractive
         if self.llm is not None:
@@ -80,9 +83,9 @@ class AnswerService:
             log.warning("LLM answer failed (%s); answering with the extractive provider", exc)
             answer = await self.extractive.answer(article, question, history=history, language=language)
             answer.note = f"{exc.message.rstrip('.')}, so this answer comes from the built-in answerer."
-        if (sliver := short_text_note(article)) is not None:
+        if (sliver := short_text_note(page)) is not None:
             if not answer.answerable:          # "the article doesn't say" is a claim we cannot make here
-                answer.text = not_found_in_sliver(article)
+                answer.text = not_found_in_sliver(page)
             answer.note = f"{answer.note} {sliver}" if answer.note else sliver
         if answer.usage.calls:
             await self.budget.record(guild_id=context.guild_id, user_id=context.user_id, feature="answer",
