@@ -64,6 +64,7 @@ async def run_bot(settings: Settings, *, stop: asyncio.Event | None = None, hand
                 await bot.close()
                 with contextlib.suppress(asyncio.CancelledError):
                     await runner
+                await _handlers_done()
     except discord.LoginFailure:
         raise SettingsError("DISCORD_TOKEN was refused by Discord; copy the bot token again") from None
     except discord.PrivilegedIntentsRequired:
@@ -73,6 +74,13 @@ async def run_bot(settings: Settings, *, stop: asyncio.Event | None = None, hand
         if handle_signals:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
+
+
+async def _handlers_done(timeout: float = 10.0) -> None:
+    """Let event handlers discord.py dispatched while closing finish before the services they use close."""
+    pending = [t for t in asyncio.all_tasks() if t.get_name().startswith("discord.py: ") and not t.done()]
+    if pending:
+        await asyncio.wait(pending, timeout=timeout)
 
 
 def _set_event(event: asyncio.Event) -> Callable[[], Coroutine[Any, Any, None]]:
