@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import logging
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +16,9 @@ from bot.app.errors import UserFacingError
 from bot.app.runner import client_id_from_token, invite_url, run_bot, sync_commands
 from bot.cli import add_verbs, output_file, snowflake
 from bot.playground.demo import run_demo
-from bot.store.db import Database, DatabaseUnavailable, MigrationError
+from bot.store.copy import copy_store
+from bot.store.db import Database, DatabaseUnavailable, MigrationError, StoreError, is_postgres_url
+from bot.util.shards import Shards
 
 log = logging.getLogger("precis")
 
@@ -39,8 +40,19 @@ def configure_logging(level: int, libraries: int) -> None:
 # -- verbs ---------------------------------------------------------------------------------------
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    await run_bot(settings)
+    await run_bot(settings, shards=shards_from(args))
     return 0
+
+
+def shards_from(args: argparse.Namespace) -> Shards | None:
+    if args.shard_count is None:
+        if args.shard_ids is not None:
+            raise SettingsError("--shard-ids needs --shard-count (the application's total number of shards)")
+        return None
+    try:
+        return Shards.parse(args.shard_count, args.shard_ids)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -65,13 +77,11 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    if args.db_verb == "copy":
+        return await _copy(settings.database_path, args.to)
     backup = args.db_verb == "backup"
-    target: Path | None = None
-    if backup:
-        target = output_file("db backup", args.path)
-        if target.exists() and target.resolve() == settings.database_path.resolve():
-            raise UserFacingError(f"db backup: {args.path} is the database itself")
-    db = Database(settings.database_path)
+    target = output_file("db backup", args.path) if backup else None   # nothing opened or created yet
+    db = Database(settings.database)
     await db.open(migrate=False, create=not backup)   # a mistyped DATABASE_PATH backs up nothing
     try:
         if target is None:
@@ -80,12 +90,26 @@ async def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
         else:
             await db.migrate()
             try:
-                await db.backup(target)
-            except sqlite3.Error as exc:
-                raise UserFacingError(f"db backup: cannot write {target}: {exc}") from None
-            print(f"backed up {settings.database_path} to {target}")
+                print(await db.backup(target))
+            except StoreError as exc:   # onto the database itself, an unwritable file, no pg_dump...
+                raise UserFacingError(f"db backup: {exc}") from None
     finally:
         await db.close()
+    return 0
+
+
+async def _copy(source_path: Path, url: str) -> int:
+    if not is_postgres_url(url):
+        raise SettingsError("db copy --to needs a postgresql:// URL")
+    if not await asyncio.to_thread(source_path.exists):
+        raise SettingsError(f"no SQLite database at {source_path} (DATABASE_PATH)")
+    async with Database(source_path) as source, Database(url) as target:
+        counts = await copy_store(source, target, progress=lambda table, n: log.info("copied %d rows of %s", n,
+                                                                                     table))
+        for count in counts:
+            print(f"{count.table:<24} {count.source:>10,} -> {count.target:>10,}")
+        print(f"copied {sum(c.target for c in counts):,} rows of {len(counts)} tables from {source_path} "
+              f"to {target.describe()}; every count matches")
     return 0
 
 
@@ -103,7 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", help="override LOG_LEVEL for this command")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
-    verbs.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN)").set_defaults(handler=cmd_run)
+    run = verbs.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN)")
+    run.add_argument("--shard-count", type=int, metavar="N", help="the application's total number of gateway shards")
+    run.add_argument("--shard-ids", metavar="IDS", help="the shards this process runs, e.g. 0,1 (default: all N)")
+    run.set_defaults(handler=cmd_run)
     demo = verbs.add_parser("demo", help="play a scripted conversation against a local Discord stand-in")
     demo.add_argument("--verbose", action="store_true", help="also show the bot's log")
     demo.set_defaults(handler=cmd_demo)
@@ -118,8 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     db = verbs.add_parser("db", help="database maintenance")
     db_verbs = db.add_subparsers(dest="db_verb", metavar="DB_VERB", required=True)
     db_verbs.add_parser("migrate", help="apply pending schema migrations")
-    backup = db_verbs.add_parser("backup", help="online backup, safe while the bot runs")
+    backup = db_verbs.add_parser("backup", help="online backup, safe while the bot runs (PostgreSQL: pg_dump)")
     backup.add_argument("path", help="file to write the backup to")
+    copy = db_verbs.add_parser("copy", help="copy the SQLite database (DATABASE_PATH) into an empty PostgreSQL one")
+    copy.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host:port/dbname")
     db.set_defaults(handler=cmd_db)
 
     add_verbs(verbs)
@@ -155,6 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except UserFacingError as exc:
         print(f"precis: {exc.message}", file=sys.stderr)
+        return 1
+    except StoreError as exc:
+        print(f"precis: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # The reader went away (`precis export | head -2`): stop quietly, as Unix tools do on SIGPIPE,

@@ -107,7 +107,7 @@ class Summaries(commands.Cog):
             except ArticleError as exc:
                 await self._reply(message, content=exc.message)
                 continue
-            limited = self.service.auto_limits.take(
+            limited = await self.service.auto_limits.take(
                 guild_id=message.guild.id, channel_id=channel.id, user_id=requester_id,
                 member_limit=settings.summary_member_limit, channel_limit=settings.summary_channel_limit,
                 window_minutes=settings.summary_limit_minutes)
@@ -202,7 +202,7 @@ class Summaries(commands.Cog):
                         language: str | None = None, public: bool = False) -> None:
         assert interaction.guild_id is not None
         settings = await self.services.guild_settings.get(interaction.guild_id)
-        wait = self.services.budget.cooldown(interaction.guild_id, interaction.user.id, "summarize",
+        wait = await self.services.budget.cooldown(interaction.guild_id, interaction.user.id, "summarize",
                                              settings.cooldown_seconds)
         if wait is not None:
             await respond(interaction, f"You can summarise again in {wait:.0f} s.", ephemeral=True)

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     llm_context_tokens: int = Field(12_000, ge=1_000, le=1_000_000)
     llm_timeout: float = Field(30.0, gt=0, le=600)
     database_path: Path = Path("data/precis.sqlite3")
+    # postgresql://user:password@host:5432/dbname selects PostgreSQL (several processes, one database);
+    # without it, SQLite at database_path.
+    database_url: str | None = None
     log_level: LogLevel = "INFO"
     # Lists are written as JSON ([1, 2]) or comma-separated (1,2): NoDecode hands the text to _list.
     owner_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
@@ -40,14 +43,16 @@ class Settings(BaseSettings):
     # Private networks the fetcher may reach anyway (an intranet you trust; the tests' loopback server).
     fetch_allowed_networks: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # New pages fetched from one host per minute, across all guilds (0 = no limit): query-string variants of
-    # one page are new URLs, and must not multiply fetches.
+    # one page are new URLs, and must not multiply fetches. Per process: N shard processes fetch up to N times this.
     fetch_per_host_per_minute: int = Field(20, ge=0, le=100_000)
 
     backfill_limit: int = Field(5_000, ge=0, le=1_000_000)   # messages per channel after downtime
     log_queue_size: int = Field(50_000, ge=100, le=10_000_000)
     # Seconds a stop may spend on the Discord connection, and again on writing the log; rows the database
-    # has not taken by then go to a spill file beside it, replayed at the next start.
+    # has not taken by then go to a spill file, replayed at the next start (bot/logbook/spill.py).
     shutdown_timeout: float = Field(10.0, gt=0, le=600)
+    # The spill file's folder; by default DATABASE_PATH's (data/), with PostgreSQL too. One file per process.
+    spill_dir: Path | None = None
 
     summary_cache_hours: float = Field(24.0, ge=0)
     max_links_per_message: int = Field(3, ge=1, le=10)
@@ -74,6 +79,15 @@ class Settings(BaseSettings):
                 raise ValueError("write a list as 1,2 or as JSON [1, 2]") from None
         return [part.strip() for part in text.split(",") if part.strip()]
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL (leave it unset for SQLite at DATABASE_PATH)")
+        return value
+
     @field_validator("fetch_allowed_networks")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
@@ -85,6 +99,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @property
+    def database(self) -> str | Path:
+        """What `Database(...)` opens: the PostgreSQL URL when set, else the SQLite file."""
+        return self.database_url or self.database_path
 
     @property
     def llm_enabled(self) -> bool:

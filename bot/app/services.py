@@ -30,6 +30,7 @@ from bot.settings.guild import GuildSettingsService
 from bot.store.db import Database
 from bot.summaries.limits import HostLimits
 from bot.summaries.service import HOUR_MS, SummaryService
+from bot.util.shards import Shards
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +67,16 @@ def llm_client(settings: Settings) -> AsyncOpenAI | None:
 
 
 @asynccontextmanager
-async def open_services(settings: Settings) -> AsyncIterator[Services]:
+async def open_services(settings: Settings, *, shards: Shards | None = None) -> AsyncIterator[Services]:
+    """Everything the bot and the CLI use; `shards`: the gateway shards this process runs (its spill
+    file is its own)."""
     async with AsyncExitStack() as stack:
-        db = await Database(settings.database_path).open()
+        db = await Database(settings.database).open()
         stack.push_async_callback(db.close)
         guild_settings = GuildSettingsService(db)
-        writer = LogWriter(db, max_queue=settings.log_queue_size, spill_path=spill_path_for(settings.database_path),
+        spill = spill_path_for(settings.database, folder=settings.spill_dir or settings.database_path.parent,
+                               shards=shards)
+        writer = LogWriter(db, max_queue=settings.log_queue_size, spill_path=spill,
                            stop_timeout=settings.shutdown_timeout)
         writer.start()
         stack.push_async_callback(writer.stop)   # runs before db.close: queued rows are committed, or spilled

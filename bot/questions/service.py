@@ -76,7 +76,7 @@ class AnswerService:
             if await self.budget.allows_llm(context.guild_id):
                 answerer = self.llm
             else:
-                notice = self.budget.note_once(context.guild_id)
+                notice = await self.budget.note_once(context.guild_id)
         try:
             answer = await answerer.answer(article, question, history=history, language=language)
         except LLMError as exc:

@@ -16,14 +16,22 @@ from bot.util.timeutil import now_ms
 from tests.e2e.test_log_durability import bot_process, committed
 from tests.fakes.article_server import ArticleServer
 from tests.helpers.log import log_rows
+from tests.helpers.stores import launch_bot_on_both_stores  # noqa: F401  (the bot tests on both stores)
 from tests.helpers.wait import until
 
 DAY_MS = 86_400_000
 SECRET = "lighthouse keeper's password is gannet"
 
 # The database refuses these rows for good (not "busy": the writer must give up on them, not retry).
-REFUSE_POISON = ("CREATE TRIGGER refuse_poison BEFORE INSERT ON messages WHEN NEW.content LIKE '%poison%' "
-                 "BEGIN SELECT RAISE(ABORT, 'this row is refused'); END")
+REFUSE_POISON = {
+    "sqlite": ["CREATE TRIGGER refuse_poison BEFORE INSERT ON messages WHEN NEW.content LIKE '%poison%' "
+               "BEGIN SELECT RAISE(ABORT, 'this row is refused'); END"],
+    "postgres": ["CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                 "IF NEW.content LIKE '%poison%' THEN RAISE EXCEPTION 'this row is refused'; END IF; "
+                 "RETURN NEW; END $$",
+                 "CREATE TRIGGER refuse_poison BEFORE INSERT ON messages FOR EACH ROW "
+                 "EXECUTE FUNCTION refuse_poison()"],
+}
 
 
 def our_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -38,7 +46,8 @@ async def test_dead_letters_keep_ids_only_and_forget_and_retention_remove_them(
     fake = fake_discord
     general, alice, bob = fake.channel("general"), fake.user("alice"), fake.user("bob")
     async with launch_bot() as h:
-        await h.services.db.execute(REFUSE_POISON)
+        for statement in REFUSE_POISON[h.services.db.backend]:
+            await h.services.db.execute(statement)
         mine = await fake.post(general, alice, f"poison: the {SECRET}")
         theirs = await fake.post(general, bob, f"poison too: bob knows the {SECRET}")
         fine = await fake.post(general, alice, "an ordinary message")

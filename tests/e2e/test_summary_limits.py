@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.playground.fake_discord import FakeDiscord
 from tests.fakes.article_server import ArticleServer
+from tests.helpers.stores import launch_bot_on_both_stores  # noqa: F401  (each test on both stores)
 
 PAGES = ["ledger-council-budget", "metro-bike-counters", "valley-orchard-coop", "courier-ferry-returns",
          "coastline-bakery-award", "gazette-meteorite-museum", "tribune-fire-tanker-tables"]

@@ -1,14 +1,17 @@
 """Stopping the log writer while the database refuses writes: the stop keeps its deadline, the rows go to
-the spill file, and the next start replays them before anything else."""
+the spill file, and the next start replays them before anything else. On both backends: SQLite answers
+"locked" (or "disk is full") and the writer retries; on PostgreSQL another session's table lock makes the
+writer's INSERT wait, and the stop cancels it (and rolls its transaction back)."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.logbook.rows import Delete, Edit
@@ -16,7 +19,7 @@ from bot.logbook.spill import read_spill, spill_path_for
 from bot.logbook.writer import LogWriter
 from bot.store.db import Database
 from tests.helpers.rows import BASE_MS, row
-from tests.helpers.wait import until
+from tests.helpers.wait import until, until_async
 
 pytestmark = pytest.mark.db_options(busy_timeout_ms=50)
 
@@ -31,6 +34,40 @@ def locked(path: Path) -> Iterator[None]:
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
+
+
+Held = Callable[[LogWriter], Awaitable[bool]]
+
+
+@asynccontextmanager
+async def refusing(db: Database) -> AsyncIterator[Held]:
+    """Another process holds the write lock until the block ends; yields a check that a writer is held up
+    by it (SQLite: it met "database is locked" and retries; PostgreSQL: its INSERT waits for the lock)."""
+    if db.backend == "sqlite":
+        with locked(db.path):   # type: ignore[attr-defined]
+            async def retrying(writer: LogWriter) -> bool:
+                return writer.stats.retries >= 1
+            yield retrying
+        return
+    conn = await asyncpg.connect(db.target)
+    lock = conn.transaction()
+    await lock.start()
+    await conn.execute("LOCK TABLE messages IN EXCLUSIVE MODE")   # reads go on, writes wait
+
+    async def waiting(_: LogWriter) -> bool:
+        return bool(await conn.fetchval("SELECT count(*) FROM pg_locks WHERE NOT granted "
+                                        "AND relation = 'messages'::regclass"))
+    try:
+        yield waiting
+    finally:
+        await lock.rollback()
+        await conn.close()
+
+
+def spill_for(db: Database, tmp_path: Path) -> Path:
+    spill = spill_path_for(db.target, folder=tmp_path)
+    assert spill is not None
+    return spill
 
 
 async def count(db: Database, sql: str = "SELECT count(*) FROM messages") -> int:
@@ -55,6 +92,7 @@ async def stop_while(db: Database, refuse: Callable[[], Awaitable[None]]) -> tup
     return writer, spill
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("refusal", ["locked", "disk full"])
 async def test_stop_keeps_its_deadline_spills_and_the_next_start_replays(db: Database, refusal: str) -> None:
     blocker = sqlite3.connect(db.path, isolation_level=None, timeout=0)
@@ -89,16 +127,48 @@ async def test_stop_keeps_its_deadline_spills_and_the_next_start_replays(db: Dat
     assert await count(db, "SELECT count(*) FROM messages WHERE deleted_at IS NOT NULL") == 1
 
 
-async def test_replayed_rows_come_before_new_ones_and_replaying_twice_changes_nothing(db: Database) -> None:
-    spill = spill_path_for(db.path)
-    assert spill is not None
-    with locked(db.path):
+async def test_stop_on_postgres_cancels_the_waiting_insert_spills_and_the_next_start_replays(
+        db_on_postgres: Database, tmp_path: Path) -> None:
+    db, spill = db_on_postgres, spill_for(db_on_postgres, tmp_path)
+    writer = LogWriter(db, max_batch=10, max_delay=0.01, spill_path=spill, stop_timeout=0.3)
+    writer.start()
+    first = row(1, content="the ferry leaves at nine")
+    await writer.put(first)
+    await writer.flush()
+    async with refusing(db) as held:
+        for i in range(2, 40):
+            await writer.put(row(i, content=f"message {i} about the harbour"))
+        await writer.put(Edit(first.id, 1, "the ferry leaves at ten", BASE_MS + 60_000))
+        await writer.put(Delete([row(2).id], 1, BASE_MS + 70_000))
+        await until_async(lambda: held(writer), what="the writer's INSERT to wait for the lock")
+        await asyncio.wait_for(writer.stop(), 30)   # returns: the deadline is the writer's, 0.3 s
+        assert writer.stats.spilled == 40 and spill.exists()
+        assert await count(db) == 1
+    # The cancelled INSERT's transaction was rolled back: nothing of it appears once the lock is gone.
+    assert await count(db) == 1
+    assert await count(db, "SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' "
+                           "AND datname = current_database()") == 0
+
+    again = LogWriter(db, max_batch=10, max_delay=0.01, spill_path=spill)
+    again.start()
+    assert await again.replay_spill() == 40
+    await again.stop()
+    assert not spill.exists() and await count(db) == 39
+    stored = await db.fetchone("SELECT content, edited_at FROM messages WHERE id = ?", (first.id,))
+    assert stored is not None and tuple(stored) == ("the ferry leaves at ten", BASE_MS + 60_000)
+    assert await count(db, "SELECT count(*) FROM messages WHERE deleted_at IS NOT NULL") == 1
+
+
+async def test_replayed_rows_come_before_new_ones_and_replaying_twice_changes_nothing(db: Database,
+                                                                                      tmp_path: Path) -> None:
+    spill = spill_for(db, tmp_path)
+    async with refusing(db) as held:
         writer = LogWriter(db, max_batch=10, max_delay=0.01, spill_path=spill, stop_timeout=0.2)
         writer.start()
         first = row(1, content="first words")
         await writer.put(first)
         await writer.put(Edit(first.id, 1, "second words", BASE_MS + 5_000))
-        await until(lambda: writer.stats.retries >= 1, what="a retry")
+        await until_async(lambda: held(writer), what="the writer to be held up")
         await writer.stop()
     copy = spill.read_bytes()
     writer = LogWriter(db, max_batch=10, max_delay=0.01, spill_path=spill)
@@ -119,11 +189,11 @@ async def test_replayed_rows_come_before_new_ones_and_replaying_twice_changes_no
 
 async def test_without_a_spill_file_a_stop_still_keeps_its_deadline(db: Database,
                                                                     caplog: pytest.LogCaptureFixture) -> None:
-    with locked(db.path):
+    async with refusing(db) as held:
         writer = LogWriter(db, max_batch=10, max_delay=0.01, stop_timeout=0.2)
         writer.start()
         await writer.put(row(1, content="kept nowhere"))
-        await until(lambda: writer.stats.retries >= 1, what="a retry")
+        await until_async(lambda: held(writer), what="the writer to be held up")
         await asyncio.wait_for(writer.stop(), 30)
     assert "1 log rows were not committed before the stop and there is no spill file: lost" in caplog.text
     assert "kept nowhere" not in caplog.text
