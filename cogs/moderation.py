@@ -64,7 +64,7 @@ class Moderation(commands.Cog):
         client = services.llm_client
         self.flagger = Flagger(services.db, services.guild_settings.get,
                                moderation=ModerationClient(client) if client is not None else None,
-                               on_flags=self.post_flags)
+                               on_flags=self.post_flags, workers=services.workers)
         self.menu = app_commands.ContextMenu(name="Report to moderators", callback=self.report_menu)
         self.menu.guild_only = True
 

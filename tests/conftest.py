@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.store.db import Database
+from bot.util.workers import Workers
 
 pytest_plugins = [
     "tests.fakes.discord_plugin",
@@ -28,3 +29,11 @@ async def db(db_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Dat
     marker = request.node.get_closest_marker("db_options")
     async with Database(db_path, **(marker.kwargs if marker else {})) as database:
         yield database
+
+
+@pytest.fixture
+async def workers() -> AsyncIterator[Workers]:
+    """The bot's worker pool (two processes), closed after the test."""
+    pool = Workers(2)
+    yield pool
+    await pool.close()

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.util.workers import default_processes
+
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
@@ -36,6 +38,9 @@ class Settings(BaseSettings):
 
     backfill_limit: int = Field(5_000, ge=0, le=1_000_000)   # messages per channel after downtime
     log_queue_size: int = Field(50_000, ge=100, le=10_000_000)
+
+    # Worker processes for parsing pages, summaries, answers, digests and flag rules (default 2 to 4 by cores).
+    worker_processes: int = Field(default_factory=default_processes, ge=1, le=64)
 
     summary_cache_hours: float = Field(24.0, ge=0)
     max_links_per_message: int = Field(3, ge=1, le=10)

@@ -13,8 +13,7 @@ from openai import AsyncOpenAI
 from bot.app.config import Settings
 from bot.articles.fetch import Fetcher, FetchPolicy
 from bot.articles.reader import read_article
-from bot.extractive.answerer import ExtractiveAnswerer
-from bot.extractive.summarizer import ExtractiveSummarizer
+from bot.extractive.pooled import PooledAnswerer, PooledSummarizer
 from bot.llm.openai_provider import LLMAnswerer, LLMSummarizer
 from bot.logbook.service import LogService
 from bot.logbook.writer import LogWriter
@@ -24,6 +23,7 @@ from bot.settings.budget import Budget
 from bot.settings.guild import GuildSettingsService
 from bot.store.db import Database
 from bot.summaries.service import HOUR_MS, SummaryService
+from bot.util.workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ class Services:
     guild_settings: GuildSettingsService
     log: LogService
     budget: Budget
+    workers: Workers
     fetcher: Fetcher
     llm_client: AsyncOpenAI | None
     summaries: SummaryService
@@ -65,6 +66,9 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
         writer = LogWriter(db, max_queue=settings.log_queue_size)
         writer.start()
         stack.push_async_callback(writer.stop)   # runs before db.close: every queued row is committed
+        # Parsing, summaries, answers, digests and admin rules: never on the event loop (bot/util/workers.py).
+        workers = Workers(settings.worker_processes)
+        stack.push_async_callback(workers.close)
         fetcher = Fetcher(fetch_policy(settings))
         stack.push_async_callback(fetcher.close)
         client = llm_client(settings)
@@ -76,18 +80,21 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
         budget = Budget(db, guild_settings)
         ttl = int(settings.summary_cache_hours * HOUR_MS)
         model = settings.llm_model
-        llm_summarizer = LLMSummarizer(client, model, context_tokens=settings.llm_context_tokens) if client else None
+        llm_summarizer = LLMSummarizer(client, model, context_tokens=settings.llm_context_tokens,
+                                       workers=workers) if client else None
         yield Services(
             settings=settings,
             db=db,
             guild_settings=guild_settings,
             log=LogService(db, writer, guild_settings),
             budget=budget,
+            workers=workers,
             fetcher=fetcher,
             llm_client=client,
             summaries=SummaryService(
-                db, partial(read_article, fetcher=fetcher), ExtractiveSummarizer(), llm_summarizer, budget,
-                article_ttl_ms=ttl, summary_ttl_ms=ttl),
-            answers=AnswerService(db, ExtractiveAnswerer(), LLMAnswerer(client, model) if client else None, budget),
-            reports=ReportService(db, guild_settings, budget, llm_summarizer),
+                db, partial(read_article, fetcher=fetcher, workers=workers), PooledSummarizer(workers),
+                llm_summarizer, budget, article_ttl_ms=ttl, summary_ttl_ms=ttl),
+            answers=AnswerService(db, PooledAnswerer(workers),
+                                  LLMAnswerer(client, model, workers=workers) if client else None, budget),
+            reports=ReportService(db, guild_settings, budget, llm_summarizer, workers=workers),
         )

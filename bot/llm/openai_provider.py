@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from openai import AsyncOpenAI
 from pydantic import BaseModel
@@ -26,10 +26,12 @@ from bot.llm.prompts import Message, estimate_prompt_tokens
 from bot.llm.sanitize import clean_line, looks_like_injection, strip_citation_markers
 from bot.llm.tokens import count_tokens, truncate_to_tokens
 from bot.util.text import clip
+from bot.util.workers import Workers, WorkersClosed, WorkFailed, run_or_call
 
 __all__ = ["LLMAnswerer", "LLMSummarizer", "ModerationClient", "chunk_text"]
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Map-reduce runs at most this many map calls (plus one reduce): a 12k-token context then covers roughly
 # 80k tokens of article, far beyond normal articles, and the cost of one summary stays bounded. Past the
@@ -43,6 +45,7 @@ TLDR_CHARS, POINT_CHARS, TITLE_CHARS, ANSWER_CHARS = 400, 300, 200, 1500
 NOT_SAID = "The article doesn't say."
 UNCHECKED_NOTE = "The model's answer could not be checked against the article, so I didn't show it."
 TRUNCATED_NOTE = "This article is very long, so the summary covers only its first part."
+PREPARE_FAILED = "Preparing the article for the language model took too long."
 
 
 class _SummaryOut(BaseModel):
@@ -106,13 +109,14 @@ class LLMSummarizer:
     name = "llm"
 
     def __init__(self, client: AsyncOpenAI, model: str, *, context_tokens: int = 12000,
-                 max_output_tokens: int = 600) -> None:
+                 max_output_tokens: int = 600, workers: Workers | None = None) -> None:
         if context_tokens < max_output_tokens + NOTES_OUTPUT_TOKENS + 800:
             raise ValueError("context_tokens is too small for the prompts and the output")
         self.model = model
         self.context_tokens = context_tokens
         self.max_output_tokens = max_output_tokens
         self._chat = ChatClient(client, model)
+        self._workers = workers
 
     async def summarize(self, article: Article, *, style: Style = "brief", language: str | None = None) -> Summary:
         if style not in STYLES:
@@ -156,7 +160,7 @@ class LLMSummarizer:
                                                         title=article.title)
 
         overhead = estimate_prompt_tokens(builder(MAX_CHUNKS, MAX_CHUNKS)(""))
-        chunks = chunk_text(text, limit - overhead)
+        chunks = await _cpu(self._workers, chunk_text, text, limit - overhead)   # 0.7 s at 200,000 characters
         note = None
         if len(chunks) > MAX_CHUNKS:
             logger.info("article %s needs %d chunks; summarising the first %d", article.url, len(chunks), MAX_CHUNKS)
@@ -210,19 +214,20 @@ class LLMAnswerer:
     name = "llm"
 
     def __init__(self, client: AsyncOpenAI, model: str, *, k: int = 4, max_output_tokens: int = 500,
-                 history_turns: int = 3) -> None:
+                 history_turns: int = 3, workers: Workers | None = None) -> None:
         self.model = model
         self.k = k
         self.max_output_tokens = max_output_tokens
         self.history_turns = history_turns
         self._chat = ChatClient(client, model)
+        self._workers = workers
 
     async def answer(self, article: Article, question: str, *, history: Sequence[Turn] = (),
                      language: str | None = None) -> Answer:
         recent = list(history)[-self.history_turns:] if self.history_turns else []
         # A follow-up ("and when did it open?") retrieves better with the previous question's words.
         query = f"{question} {recent[-1][0]}" if recent else question
-        ranked = rank_passages(split_passages(article.text), query, k=self.k)
+        ranked = await _cpu(self._workers, top_passages, article.text, query, self.k)
         usage = TokenUsage()
         if not ranked:
             return self._abstain(usage, confidence=0.3)
@@ -238,7 +243,7 @@ class LLMAnswerer:
         if not data["answerable"] or not text:
             return self._abstain(usage, confidence=0.3)
         offered = data["quotes"][:2]
-        quotes = verify_quotes(article.text, offered)
+        quotes = await _cpu(self._workers, verify_quotes, article.text, offered)
         cited = [chosen[n - 1] for n in data["citations"] if 1 <= n <= len(chosen)]
         if not quotes or not _supported(text, question, quotes, cited):
             logger.info("ungrounded answer withheld (%d of %d quotes verified)", len(quotes), len(offered))
@@ -250,6 +255,20 @@ class LLMAnswerer:
     def _abstain(self, usage: TokenUsage, *, confidence: float, note: str | None = None) -> Answer:
         return Answer(text=NOT_SAID, quotes=[], answerable=False, confidence=confidence, provider=self.name,
                       model=self.model, note=note, usage=usage)
+
+
+async def _cpu(workers: Workers | None, fn: Callable[..., T], /, *args: Any) -> T:
+    """Text work that grows with the article (chunking, retrieval, quote search) runs in the worker pool."""
+    try:
+        return await run_or_call(workers, fn, *args)
+    except WorkersClosed:
+        raise
+    except WorkFailed as exc:
+        raise LLMError(PREPARE_FAILED) from exc
+
+
+def top_passages(text: str, query: str, k: int) -> list[tuple[Passage, float]]:
+    return rank_passages(split_passages(text), query, k=k)
 
 
 def verify_quotes(article_text: str, offered: Sequence[str]) -> list[Quote]:

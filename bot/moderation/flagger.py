@@ -3,8 +3,8 @@
 A `Flagger` reads committed messages after a persistent cursor (in id order, i.e. time order for
 Discord snowflakes), checks them and stores flags; a flag never edits or deletes anything.
 
-- Local rules always run (they cost nothing): the guild's words and /regexes/, mass mentions, invite
-  links and flooding. With a `ModerationClient` the moderation endpoint's categories are added.
+- Local rules always run (in the worker pool, one trip per chunk): the guild's words and /regexes/, mass
+  mentions, invite links and flooding. With a `ModerationClient` the moderation endpoint's categories are added.
 - The scan stays `settle_ms` behind the clock: the log writer commits in batches, so a message can
   land a little after a newer one; waiting lets such stragglers be committed before the cursor passes.
   Messages logged later than that (backfill of old history) are not checked.
@@ -25,12 +25,13 @@ from dataclasses import dataclass
 
 from bot.app.errors import LLMError, LLMRateLimited
 from bot.llm.moderation import ModerationClient
-from bot.moderation.rules import FLOOD_REPEAT_MS, FloodWindow, check_content
+from bot.moderation.rules import FLOOD_REPEAT_MS, FloodWindow, check_batch
 from bot.settings.guild import GuildSettings
 from bot.store import moderation as store
 from bot.store.db import Database
 from bot.store.moderation import Flag, ScanRow
 from bot.util.timeutil import ms_to_snowflake, now_ms
+from bot.util.workers import Workers, WorkersClosed, WorkFailed, run_or_call
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +87,9 @@ class Flagger:
                  requests_per_second: float = 1.0, burst: int = 3, on_flags: FlagListener | None = None,
                  cursor_name: str = CURSOR_NAME, settle_ms: int = SETTLE_MS,
                  first_run_lookback_ms: int = FIRST_RUN_LOOKBACK_MS, clock_ms: Callable[[], int] = now_ms,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, workers: Workers | None = None) -> None:
         self.db = db
+        self.workers = workers      # the guild's rules (admins' regexes) are matched there
         self.settings_for = settings_for
         self.moderation = moderation
         self.on_flags = on_flags
@@ -205,18 +207,25 @@ class Flagger:
 
     async def _local_flags(self, chunk: list[ScanRow]) -> list[Flag]:
         at = self._clock_ms()
-        settings: dict[int, GuildSettings] = {}
-        flags: list[Flag] = []
+        rules: dict[int, tuple[str, ...]] = {}
         for r in chunk:
-            if r.content is None:
-                continue
-            if r.guild_id not in settings:
-                settings[r.guild_id] = await self.settings_for(r.guild_id)
-            hits = check_content(r.content, settings[r.guild_id].mod_rules)
+            if r.content is not None and r.guild_id not in rules:
+                rules[r.guild_id] = tuple((await self.settings_for(r.guild_id)).mod_rules)
+        checked = [r for r in chunk if r.content is not None]
+        try:
+            found = await run_or_call(self.workers, check_batch, [(r.content or "", rules[r.guild_id])
+                                                                  for r in checked])
+        except WorkersClosed:
+            raise
+        except WorkFailed:
+            log.warning("checking %d messages against the local rules failed; they get flood checks only",
+                        len(checked), exc_info=True)
+            found = [[] for _ in checked]
+        flags: list[Flag] = []
+        for r, hits in zip(checked, found, strict=True):
             flood = self.window.observe(r)
             if flood:
                 hits.append(("flood", flood))
             flags.extend(Flag(r.guild_id, r.channel_id, r.id, r.author_id, category, 1.0, RULES_PROVIDER,
                               detail, r.created_at, at) for category, detail in hits)
         return flags
-

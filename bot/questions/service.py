@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.app.errors import LLMError
-from bot.articles.model import Article
+from bot.articles.model import Article, first_part
 from bot.llm.base import Answer, Answerer, Turn
 from bot.settings.budget import Budget
 from bot.store import questions as store
@@ -19,6 +19,7 @@ from bot.util.timeutil import now_ms
 log = logging.getLogger(__name__)
 
 DOESNT_SAY = "The article doesn't say."
+PART_READ_NOTE = "The article is very long and I read only its first part."
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ class AnswerService:
     async def answer(self, article: Article, question: str, *, context: AskContext = AskContext(),
                      history: Sequence[Turn] = (), language: str | None = None) -> AnswerResult:
         question = " ".join(question.split())[:500]
+        article, cut = first_part(article)   # an answer's cost grows with the text: read at most so much
         started = time.perf_counter()
         notice = None
         answerer = self.extractive
@@ -65,6 +67,8 @@ class AnswerService:
             log.warning("LLM answer failed (%s); answering with the extractive provider", exc)
             answer = await self.extractive.answer(article, question, history=history, language=language)
             answer.note = f"{exc.message.rstrip('.')}, so this answer comes from the built-in answerer."
+        if cut and not answer.answerable:
+            answer.note = f"{answer.note} {PART_READ_NOTE}" if answer.note else PART_READ_NOTE
         if answer.usage.calls:
             await self.budget.record(guild_id=context.guild_id, user_id=context.user_id, feature="answer",
                                      model=answer.model, usage=answer.usage)

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.app.errors import ArticleError, LLMError
-from bot.articles.model import Article
+from bot.articles.model import Article, first_part
 from bot.articles.reader import article_url
 from bot.llm.base import Style, Summarizer, Summary
 from bot.settings.budget import Budget
@@ -25,10 +25,17 @@ log = logging.getLogger(__name__)
 
 ArticleReader = Callable[[str], Awaitable[Article]]
 HOUR_MS = 3_600_000
+LONG_NOTE = "This article is very long, so the summary covers only its first part."
 
 
 def fallback_note(error: LLMError) -> str:
     return f"{error.message.rstrip('.')}, so this is the built-in summary."
+
+
+def _noted(summary: Summary, cut: bool) -> Summary:
+    if cut and LONG_NOTE not in (summary.note or ""):
+        summary.note = f"{summary.note} {LONG_NOTE}" if summary.note else LONG_NOTE
+    return summary
 
 
 @dataclass(slots=True)
@@ -107,16 +114,19 @@ class SummaryService:
 
     async def _generate(self, article: Article, summarizer: Summarizer, key: SummaryKey | None, style: Style,
                         language: str | None, guild_id: int | None, user_id: int | None) -> Summary:
+        # A summary's cost grows with the text: a very long article is summarised from its first part.
+        article, cut = first_part(article)
         try:
             summary = await summarizer.summarize(article, style=style, language=language)
         except LLMError as exc:
             log.warning("LLM summary of %s failed (%s); using the extractive summary", article.url, exc)
             summary = await self.extractive.summarize(article, style=style, language=language)
             summary.note = fallback_note(exc)
-            return summary    # not cached: the next request tries the LLM again
+            return _noted(summary, cut)    # not cached: the next request tries the LLM again
         if summary.usage.calls:
             await self.budget.record(guild_id=guild_id, user_id=user_id, feature="summary", model=summary.model,
                                      usage=summary.usage)
+        summary = _noted(summary, cut)
         if key is not None:
             await store.put_summary(self.db, key, summary, self._clock(), self._summary_ttl)
         return summary
