@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 
-BENCHES = ("summarize", "ask", "log_ingest", "report")
+BENCHES = ("summarize", "ask", "log_ingest", "report", "loop_stall")
 
 
 async def main(names: list[str]) -> int:

@@ -32,9 +32,10 @@ T = TypeVar("T")
 
 DEFAULT_DEADLINE = 30.0       # seconds a task may run when its caller names no tighter bound
 _GRACE = 0.5                  # the caller stops waiting this long after the deadline even if the kill lags
-# Imported once in the forkserver, so workers start with them loaded.
+# Imported once in the forkserver, so workers start with them loaded. bot.__main__ too: a worker re-runs the
+# `precis` script's imports before its first task (multiprocessing prepares __main__ in every child).
 PRELOAD = ("bot.util.workers", "bot.articles.parse", "bot.extractive.pooled", "bot.llm.openai_provider",
-           "bot.moderation.rules", "bot.reports.digest")
+           "bot.moderation.rules", "bot.reports.digest", "bot.__main__")
 
 
 def default_processes() -> int:
