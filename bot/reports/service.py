@@ -20,7 +20,7 @@ from bot.settings.budget import Budget
 from bot.settings.guild import GuildSettingsService
 from bot.store.db import Database
 from bot.util.timeutil import now_ms, period_start
-from bot.util.workers import Workers, run_or_call
+from bot.util.workers import Workers, WorkersClosed, WorkFailed, run_or_call
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +44,15 @@ class ReportService:
         self.workers = workers
 
     async def extractive_digest(self, channel_id: int, texts: list[str]) -> str:
-        """The built-in digest (TF-IDF over up to 150 messages: CPU-bound) in the worker pool."""
-        return await run_or_call(self.workers, extractive_digest, texts)
+        """The built-in digest (TF-IDF over up to 150 messages: CPU-bound) in the worker pool; a report goes
+        out without it rather than not at all."""
+        try:
+            return await run_or_call(self.workers, extractive_digest, texts)
+        except WorkersClosed:
+            raise
+        except WorkFailed:
+            log.warning("the digest of channel %s failed; the report goes without it", channel_id, exc_info=True)
+            return ""
 
     def digest_writer(self, guild_id: int) -> DigestFn | None:
         """An LLM digest for this guild while its budget allows; None means the extractive digest."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bot.moderation.rules import check_content, regex_problem
+from bot.moderation.rules import check_content
 
 SCRIPT = """
 from bot.moderation.rules import check_content
@@ -30,12 +30,3 @@ def test_rules_still_match_what_they_say() -> None:
     assert check_content("Get FREE   Nitro", ["/free\\s+nitro/"]) == [("rule", "matched /free\\s+nitro/")]
     assert check_content("CAFÉ crème", ["/café/"]) == [("rule", "matched /café/")]
     assert check_content("a scam!", ["scam"]) == [("rule", 'matched "scam"')]
-
-
-def test_rules_that_need_backtracking_are_refused_with_one_line() -> None:
-    for rule, why in (("/(?=a)b/", "look-arounds"), ("/(?<!a)b/", "look-arounds"), ("/(a)\\1/", "back-references")):
-        problem = regex_problem(rule)
-        assert problem is not None and why in problem and "\n" not in problem
-    assert regex_problem("/([unclosed/") is not None
-    assert regex_problem("/" + "a" * 600 + "/") is not None
-    assert regex_problem("/(a+)+$/") is None
