@@ -1,4 +1,5 @@
-"""The CLI verbs that use the bot's features without Discord: extract, summarize, ask, export, usage."""
+"""The CLI verbs that use the bot's features without Discord: extract, summarize, ask, export, report,
+catchup, usage."""
 
 from __future__ import annotations
 
@@ -16,7 +17,12 @@ from bot.app.services import Services, fetch_policy, open_services
 from bot.articles.fetch import Fetcher
 from bot.articles.model import Article
 from bot.articles.reader import read_article, read_bytes, read_file
+from bot.catchup.render import render_json as catchup_json
+from bot.catchup.render import render_markdown as catchup_markdown
+from bot.catchup.service import log_gap
+from bot.catchup.window import Since, parse_since
 from bot.questions.service import AnswerService
+from bot.store.location import Location
 from bot.util.timeutil import period_start
 from bot.util.workers import Workers
 
@@ -154,6 +160,29 @@ async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def cmd_catchup(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        since: Since = parse_since(args.since)
+    except ValueError as exc:
+        raise UserFacingError(f"--since: {exc}") from None
+    async with open_services(settings) as services:
+        catchup = services.catchup
+        parent = await catchup.thread_parent(args.channel)    # --channel may name a thread or forum post
+        where = Location(parent, args.channel) if parent is not None else Location(args.channel)
+        gap = log_gap(await services.guild_settings.get(args.guild), where)
+        if gap is not None:
+            raise UserFacingError(gap)
+        window = await catchup.window(args.guild, where, since, member_id=None)
+        # Whoever runs the command line reads the database itself: every thread of the channel is theirs.
+        result = await catchup.catch_up(window, threads=await catchup.threads_in(window), member_id=None,
+                                        settings=await services.guild_settings.get(args.guild))
+    if args.json:
+        print(json.dumps(catchup_json(result), ensure_ascii=False, indent=2))
+    else:
+        print(catchup_markdown(result, f"channel {args.channel}"), end="")
+    return 0
+
+
 def add_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     extract = verbs.add_parser("extract", help="print the article text extracted from URLs or files")
     extract.add_argument("sources", nargs="+", metavar="SOURCE", help="URL, file (HTML, text, PDF) or -")
@@ -187,6 +216,13 @@ def add_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     report.add_argument("--format", choices=["md", "json"], default="md")
     report.add_argument("--chart", metavar="FILE.png", help="also write the activity chart")
     report.set_defaults(handler=cmd_report)
+
+    catchup = verbs.add_parser("catchup", help="what was said in a channel, thread or forum post lately")
+    catchup.add_argument("--guild", type=int, required=True)
+    catchup.add_argument("--channel", type=int, required=True, help="a channel, forum, thread or forum post id")
+    catchup.add_argument("--since", default="24h", help="e.g. 6h, 2d, or a message link (default 24h)")
+    catchup.add_argument("--json", action="store_true")
+    catchup.set_defaults(handler=cmd_catchup)
 
     usage = verbs.add_parser("usage", help="LLM token usage for a guild")
     usage.add_argument("--guild", type=int, required=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 from typing import Literal
 
 import discord
@@ -14,12 +15,13 @@ from bot.app.client import PrecisBot
 from bot.app.errors import UserFacingError
 from bot.discord_ui.checks import moderators_only
 from bot.discord_ui.replies import respond
-from bot.discord_ui.transformers import PeriodOption
+from bot.discord_ui.transformers import PeriodOption, PlaceOption, place_location
 from bot.store.location import jump_url
 from bot.util.text import clip, escape, one_line
 
 SNIPPET = 160
 UPLOAD_LIMIT = 10 * 1024 * 1024   # Discord's limit for a guild without boosts
+_FILENAME_UNSAFE = re.compile(r"[^\w.-]+")   # thread and forum post names are free text
 
 
 def snippet(text: str) -> str:
@@ -34,14 +36,17 @@ class Logs(commands.GroupCog, group_name="logs", group_description="Search and e
         self.service = bot.services.log
 
     @app_commands.command(name="search", description="Search logged messages (moderators only)")
-    @app_commands.describe(query="words to look for", user="only this member", channel="only this channel",
+    @app_commands.describe(query="words to look for", user="only this member",
+                           channel="only this channel (with its threads), forum, thread or forum post",
                            since="how far back, e.g. 24h, 7d, 30d")
     @moderators_only()
     async def search(self, interaction: discord.Interaction, query: str, user: discord.User | None = None,
-                     channel: discord.TextChannel | None = None, since: PeriodOption | None = None) -> None:
+                     channel: PlaceOption | None = None, since: PeriodOption | None = None) -> None:
         assert interaction.guild_id is not None
+        place = place_location(channel) if channel else None
         hits = await self.service.search(interaction.guild_id, query, author_id=user.id if user else None,
-                                         channel_id=channel.id if channel else None,
+                                         channel_id=place.channel_id if place else None,
+                                         thread_id=place.thread_id if place else None,
                                          since=since.start() if since else None)
         if not hits:
             await respond(interaction, "No logged message matches that search.")
@@ -58,18 +63,20 @@ class Logs(commands.GroupCog, group_name="logs", group_description="Search and e
         await respond(interaction, embed=embed)
 
     @app_commands.command(name="export", description="Export a channel's log as a file (moderators only)")
-    @app_commands.describe(channel="channel to export", since="how far back, e.g. 7d (default: everything)",
+    @app_commands.describe(channel="channel (with its threads), forum, thread or forum post to export",
+                           since="how far back, e.g. 7d (default: everything)",
                            format="jsonl (default) or csv")
     @moderators_only()
-    async def export(self, interaction: discord.Interaction, channel: discord.TextChannel,
+    async def export(self, interaction: discord.Interaction, channel: PlaceOption,
                      since: PeriodOption | None = None, format: Literal["jsonl", "csv"] = "jsonl") -> None:
         assert interaction.guild_id is not None
         start = since.start() if since else None
+        where = place_location(channel)
         await interaction.response.defer(ephemeral=True, thinking=True)
         buffer = io.StringIO()
-        count = await self.service.export(interaction.guild_id, buffer, channel_id=channel.id, since=start,
-                                          fmt=format)
-        data, name = buffer.getvalue().encode("utf-8"), f"log-{channel.name}.{format}"
+        count = await self.service.export(interaction.guild_id, buffer, channel_id=where.channel_id,
+                                          thread_id=where.thread_id, since=start, fmt=format)
+        data, name = buffer.getvalue().encode("utf-8"), f"log-{_FILENAME_UNSAFE.sub('-', channel.name)}.{format}"
         limit = getattr(interaction.guild, "filesize_limit", UPLOAD_LIMIT)
         if len(data) > limit:   # logs compress well; a file Discord refuses would only end in an error
             data, name = await self.bot.services.workers.run_thread(gzip.compress, data), f"{name}.gz"

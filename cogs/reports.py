@@ -13,7 +13,7 @@ from bot.app.client import PrecisBot
 from bot.discord_ui.checks import moderators_only
 from bot.discord_ui.render import COLOUR
 from bot.discord_ui.replies import NO_PINGS, respond
-from bot.discord_ui.transformers import PeriodOption
+from bot.discord_ui.transformers import ChannelOption, PeriodOption
 from bot.reports.model import Report
 from bot.reports.service import RenderedReport
 from bot.settings.guild import GuildSettings
@@ -62,13 +62,14 @@ class Reports(commands.Cog):
         await self.digest_job.stop()
 
     @app_commands.command(name="modreport", description="What happened here lately (moderators only)")
-    @app_commands.describe(period="how far back, e.g. 24h, 7d or 30d (default 7d)", channel="only this channel",
+    @app_commands.describe(period="how far back, e.g. 24h, 7d or 30d (default 7d)",
+                           channel="only this channel or forum (with its threads and posts)",
                            member="only this member")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_messages=True)
     @moderators_only()
     async def modreport(self, interaction: discord.Interaction, period: PeriodOption | None = None,
-                        channel: discord.TextChannel | None = None, member: discord.User | None = None) -> None:
+                        channel: ChannelOption | None = None, member: discord.User | None = None) -> None:
         assert interaction.guild is not None
         period = period or Period.parse("7d")
         await interaction.response.defer(ephemeral=True, thinking=True)

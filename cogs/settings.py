@@ -12,12 +12,12 @@ from bot.app.client import PrecisBot
 from bot.discord_ui.checks import admins_only
 from bot.discord_ui.render import COLOUR
 from bot.discord_ui.replies import respond
-from bot.discord_ui.transformers import PeriodOption
+from bot.discord_ui.transformers import ChannelOption, PeriodOption
 from bot.settings.guild import GuildSettings, InvalidSetting
 from bot.util.text import clip
 from bot.util.timeutil import Period
 
-Channel = discord.TextChannel
+Channel = discord.TextChannel      # the moderators' channel: the bot posts there
 
 
 def _channels(ids: list[int]) -> str:
@@ -44,7 +44,7 @@ def describe(s: GuildSettings) -> dict[str, str]:
     }
 
 
-def _id(channel: Channel | None) -> int | None:
+def _id(channel: Channel | app_commands.AppCommandChannel | None) -> int | None:
     return channel.id if channel is not None else None
 
 
@@ -102,8 +102,8 @@ class Config(commands.GroupCog, group_name="config", group_description="Settings
     @admins_only()
     async def summaries(self, interaction: discord.Interaction, mode: Literal["off", "auto", "reaction"] | None = None,
                         style: Literal["brief", "detailed", "bullets"] | None = None, threads: bool | None = None,
-                        only_in: Channel | None = None, not_only_in: Channel | None = None,
-                        never_in: Channel | None = None, allow_again: Channel | None = None) -> None:
+                        only_in: ChannelOption | None = None, not_only_in: ChannelOption | None = None,
+                        never_in: ChannelOption | None = None, allow_again: ChannelOption | None = None) -> None:
         assert interaction.guild_id is not None
         current = await self.settings.get(interaction.guild_id)
         allow = deny = None
@@ -127,7 +127,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Settings
                            deleted_content_days="blank the text of deleted messages after this many days")
     @admins_only()
     async def logging(self, interaction: discord.Interaction, enabled: bool | None = None, bots: bool | None = None,
-                      exclude: Channel | None = None, include: Channel | None = None,
+                      exclude: ChannelOption | None = None, include: ChannelOption | None = None,
                       retention_days: app_commands.Range[int, 1, 3650] | None = None,
                       deleted_content_days: app_commands.Range[int, 0, 3650] | None = None) -> None:
         assert interaction.guild_id is not None

@@ -27,6 +27,9 @@ COGS: tuple[str, ...] = (
     "cogs.moderation",
     "cogs.reports",
     "cogs.settings",
+    "cogs.catchup",
+    "cogs.article_menus",
+    "cogs.help",
 )
 
 GENERIC_ERROR = "Sorry, something went wrong on my side. The error was logged for the bot's operators."
@@ -69,12 +72,18 @@ class PrecisTree(app_commands.CommandTree):
             log.warning("could not tell the user about the failure of /%s", name, exc_info=True)
 
 
-def default_intents() -> discord.Intents:
+NO_MESSAGE_CONTENT = ("running without the Message Content intent (DISCORD_MESSAGE_CONTENT=false): automatic "
+                      "summaries can't see links and the log keeps no message text; /summarize, /ask, /catchup "
+                      "and the \"Summarize links\" and \"Ask about this article\" message commands still work")
+
+
+def default_intents(*, message_content: bool = True) -> discord.Intents:
     intents = discord.Intents.none()
     intents.guilds = True
     intents.guild_messages = True
     intents.guild_reactions = True
-    intents.message_content = True   # privileged: needed for link detection, replies and the log
+    # Privileged: link detection in messages, replies and the log's text need it; message commands don't.
+    intents.message_content = message_content
     return intents
 
 
@@ -83,7 +92,7 @@ class PrecisBot(commands.Bot):
         options.setdefault("guild_ready_timeout", 2.0)
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=default_intents(),
+            intents=default_intents(message_content=services.settings.discord_message_content),
             tree_cls=PrecisTree,
             allowed_mentions=NO_PINGS,
             help_command=None,
@@ -96,6 +105,8 @@ class PrecisBot(commands.Bot):
         self.background = Background(before_start=self.wait_until_ready)
 
     async def setup_hook(self) -> None:
+        if not self.intents.message_content:
+            log.warning(NO_MESSAGE_CONTENT)
         for name in self.cog_names:
             try:
                 await self.load_extension(name)

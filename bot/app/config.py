@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     database_path: Path = Path("data/precis.sqlite3")
     log_level: LogLevel = "INFO"
     owner_ids: list[int] = Field(default_factory=list)
+    # Request Discord's privileged Message Content intent. Without it the bot still runs: slash and message
+    # commands work, but automatic summaries can't see links and the log keeps no message text.
+    discord_message_content: bool = True
 
     # Only for the playground and tests: lifts the rule against private and loopback addresses.
     fetch_allow_private: bool = False

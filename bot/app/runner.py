@@ -60,8 +60,8 @@ async def run_bot(settings: Settings, *, stop: asyncio.Event | None = None, hand
     except discord.LoginFailure:
         raise SettingsError("DISCORD_TOKEN was refused by Discord; copy the bot token again") from None
     except discord.PrivilegedIntentsRequired:
-        raise SettingsError("enable the Message Content intent for the bot in the Discord developer portal"
-                            ) from None
+        raise SettingsError("enable the Message Content intent for the bot in the Discord developer portal, "
+                            "or set DISCORD_MESSAGE_CONTENT=false to run without it") from None
     finally:
         if handle_signals:
             for sig in (signal.SIGINT, signal.SIGTERM):

@@ -13,6 +13,7 @@ from openai import AsyncOpenAI
 from bot.app.config import Settings
 from bot.articles.fetch import Fetcher, FetchPolicy
 from bot.articles.reader import read_article
+from bot.catchup.service import CatchupService
 from bot.extractive.pooled import PooledAnswerer, PooledSummarizer
 from bot.llm.openai_provider import LLMAnswerer, LLMSummarizer
 from bot.logbook.service import LogService
@@ -41,6 +42,7 @@ class Services:
     summaries: SummaryService
     answers: AnswerService
     reports: ReportService
+    catchup: CatchupService
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
@@ -82,11 +84,14 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
         model = settings.llm_model
         llm_summarizer = LLMSummarizer(client, model, context_tokens=settings.llm_context_tokens,
                                        workers=workers) if client else None
+        llm_answerer = LLMAnswerer(client, model, context_tokens=settings.llm_context_tokens,
+                                   workers=workers) if client else None
+        log_service = LogService(db, writer, guild_settings)
         yield Services(
             settings=settings,
             db=db,
             guild_settings=guild_settings,
-            log=LogService(db, writer, guild_settings),
+            log=log_service,
             budget=budget,
             workers=workers,
             fetcher=fetcher,
@@ -94,7 +99,8 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             summaries=SummaryService(
                 db, partial(read_article, fetcher=fetcher, workers=workers), PooledSummarizer(workers),
                 llm_summarizer, budget, article_ttl_ms=ttl, summary_ttl_ms=ttl),
-            answers=AnswerService(db, PooledAnswerer(workers),
-                                  LLMAnswerer(client, model, workers=workers) if client else None, budget),
+            answers=AnswerService(db, PooledAnswerer(workers), llm_answerer, budget),
             reports=ReportService(db, guild_settings, budget, llm_summarizer, workers=workers),
+            catchup=CatchupService(log_service, budget, client, model, context_tokens=settings.llm_context_tokens,
+                                   message_content=settings.discord_message_content, workers=workers),
         )

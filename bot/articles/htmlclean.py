@@ -11,17 +11,20 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from copy import deepcopy
 
 from lxml import html as lxml_html
 from lxml.etree import _Element
 from lxml.html import HtmlElement
 
-# Elements that never carry article text.
-_DROP_TAGS = (
+# Elements that never carry visible article text, and visible ones that never carry the article's.
+INVISIBLE_TAGS = frozenset({
     "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas",
+})
+_FURNITURE_TAGS = frozenset({
     "button", "input", "select", "textarea", "label", "nav", "figcaption", "dialog", "aside",
-)
+})
 # Furniture recognised by class or id (matched between -, _ or space boundaries).
 _BOILERPLATE = re.compile(
     r"(?:^|[\s_-])(?:"
@@ -54,42 +57,89 @@ _BLOCK_TAGS = frozenset({
 })
 _GUARD_SHARE = 0.4     # never remove an element holding more than this share of the page's text
 _LAYOUT_CELL_WORDS = 60
+_LAYOUT_SHARE = 0.5   # a layout table holds at least this share of the page's text
+
+
+# Chinese and Japanese are written without spaces between words: their characters are counted instead.
+CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{CJK_CHARS}]")
+_CJK_CHARS_PER_WORD = 2
 
 
 def words(text: str) -> int:
-    return len(text.split())
+    """Words in `text` (for Chinese and Japanese, two characters make a word)."""
+    count = len(text.split())
+    if text.isascii():
+        return count
+    cjk = len(_CJK.findall(text))
+    return count + cjk // _CJK_CHARS_PER_WORD if cjk else count
 
 
-def _text(el: _Element) -> str:
+def text_of(el: _Element) -> str:
     return " ".join(el.itertext())
+
 
 
 def is_hidden(el: _Element) -> bool:
     return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
 
 
-def prepare(tree: HtmlElement) -> HtmlElement:
-    """A cleaned copy of `tree`, ready for trafilatura (the original is left alone for metadata)."""
-    root = deepcopy(tree)
-    total = max(1, words(_text(root)))
+def furniture_kind(el: _Element) -> str | None:
+    """Why `el` is page furniture rather than article text ("invisible", "hidden", a tag name or the
+    class/id word that marks it), or None."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return None
+    if tag in INVISIBLE_TAGS:
+        return "invisible"
+    if tag in _FURNITURE_TAGS or tag == "h1":  # the headline is the title, not body text
+        return tag
+    if is_hidden(el):
+        return "hidden"
+    if el.get("aria-hidden") == "true":
+        return "aria-hidden"
+    match = _BOILERPLATE.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+    return match.group(0).strip(" _-\t\n") if match else None
 
-    def removable(el: _Element) -> bool:
-        return el is not root and el.tag not in ("html", "body") and words(_text(el)) <= total * _GUARD_SHARE
 
-    for el in list(root.iter(*_DROP_TAGS)):
-        if el.getparent() is not None and removable(el):
-            _drop(el)
-    # Hidden elements are not what readers see (paywalled remainders, templates, modal texts).
-    for el in list(root.iter()):
-        if isinstance(el.tag, str) and el.getparent() is not None and is_hidden(el):
-            _drop(el)
-    for el in list(root.iter()):
-        if not isinstance(el.tag, str) or el.getparent() is None:
+def find_furniture(root: _Element, keep: Callable[[_Element, str], bool]) -> list[tuple[_Element, str]]:
+    """The outermost furniture elements under `root` with their kind, in document order. An element
+    `keep` protects is not furniture itself, but furniture inside it still is."""
+    found: list[tuple[_Element, str]] = []
+    stack = list(reversed(root))
+    while stack:
+        el = stack.pop()
+        if not isinstance(el.tag, str):
             continue
-        marks = f"{el.get('class') or ''} {el.get('id') or ''}"
-        aria_hidden = el.get("aria-hidden") == "true"
-        if (el.tag == "h1" or aria_hidden or _BOILERPLATE.search(marks)) and removable(el):
-            _drop(el)
+        kind = furniture_kind(el) if el.tag not in ("html", "body") else None
+        if kind is not None and not keep(el, kind):
+            found.append((el, kind))
+            continue
+        stack.extend(reversed(el))
+    return found
+
+
+def normalise(tree: HtmlElement) -> HtmlElement:
+    """A copy of `tree` whose layout tables are divs; nothing removed. (trafilatura reads <br><br> text
+    well enough itself: splitting it into <p>s changes its choices for the worse as often as not.)"""
+    root = deepcopy(tree)
+    _unwrap_layout_tables(root)
+    return root
+
+
+def prepare(tree: HtmlElement) -> HtmlElement:
+    """A copy of `tree` without its furniture and with its structure repaired (used for the
+    readability-style fallback). An element holding a large share of the page's text is kept whatever
+    its class says, because some sites put words like "comments" or "share" on the article wrapper;
+    hidden elements go whatever their size (paywalled remainders, templates, modal texts)."""
+    root = deepcopy(tree)
+    total = max(1, words(text_of(root)))
+
+    def keep(el: _Element, kind: str) -> bool:
+        return kind != "hidden" and words(text_of(el)) > total * _GUARD_SHARE
+
+    for el, _ in find_furniture(root, keep):
+        _drop(el)
     _unwrap_layout_tables(root)
     _split_br_paragraphs(root)
     return root
@@ -111,12 +161,19 @@ def _drop(el: _Element) -> None:
 
 
 def _unwrap_layout_tables(root: _Element) -> None:
-    """Tables used for page layout (old sites) become divs, so their cells are judged as blocks."""
+    """Tables used for page layout (old sites) become divs, so their cells are judged as blocks. A layout
+    table holds most of the page and has nested tables or cells that hold whole texts; a data table
+    (ingredients, prices, an infobox) holds a part of it, whatever its cells contain."""
+    if root.find(".//table") is None:
+        return
+    page_words = max(1, words(text_of(root)))
     for table in list(root.iter("table")):
+        if words(text_of(table)) < _LAYOUT_SHARE * page_words:
+            continue
         rows = table.xpath("./tr|./tbody/tr|./thead/tr|./tfoot/tr")
         cells = [c for r in rows for c in r if isinstance(c.tag, str) and c.tag in ("td", "th")]
         layout = bool(table.xpath(".//table")) or any(
-            words(_text(c)) > _LAYOUT_CELL_WORDS or c.xpath("./p|./div|./h1|./h2|./h3|./ul|./ol")
+            words(text_of(c)) > _LAYOUT_CELL_WORDS or c.xpath("./p|./div|./h1|./h2|./h3|./ul|./ol")
             for c in cells
         )
         if not layout:
@@ -154,7 +211,7 @@ def _blocks_between_breaks(el: _Element) -> list[_Element]:
         nxt = children[i + 1] if i + 1 < len(children) else None
         ends_paragraph = child.tag == "br" and nxt is not None and nxt.tag == "br"
         if (ends_paragraph and not (child.tail or "").strip()) or child.tag in _BLOCK_TAGS:
-            if _text(current).strip():
+            if text_of(current).strip():
                 out.append(current)
             current = lxml_html.Element("p")
             if child.tag in _BLOCK_TAGS:
@@ -170,7 +227,7 @@ def _blocks_between_breaks(el: _Element) -> list[_Element]:
         else:
             current.append(child)  # moves it, tail included
         i += 1
-    if _text(current).strip():
+    if text_of(current).strip():
         out.append(current)
     return out
 
@@ -281,18 +338,35 @@ def _is_byline(para: str) -> bool:
 
 
 def _drop_repeats(paragraphs: list[str]) -> list[str]:
-    """Exact repeats and short paragraphs quoted from a longer one (pull quotes) go."""
+    """Exact repeats and short paragraphs quoted from a longer one (pull quotes) go. Candidates for the
+    longer one are found through an index of word 3-grams, so long pages cost no pairwise comparisons."""
     norms = [_norm(p) for p in paragraphs]
+    index: dict[tuple[str, ...], set[int]] = {}
+    for j, n in enumerate(norms):
+        toks = n.split()
+        for k in range(len(toks) - 2):
+            index.setdefault(tuple(toks[k : k + 3]), set()).add(j)
     out: list[str] = []
     seen: set[str] = set()
     for i, (para, n) in enumerate(zip(paragraphs, norms, strict=True)):
         if n in seen:
             continue
-        quoted = 6 <= words(para) < 40 and any(
-            j != i and len(m) > len(n) and f" {n} " in f" {m} " for j, m in enumerate(norms)
-        )
-        if quoted:
+        if 6 <= words(para) < 40 and _quoted_elsewhere(i, norms, index):
             continue
         seen.add(n)
         out.append(para)
     return out
+
+
+def _quoted_elsewhere(i: int, norms: list[str], index: dict[tuple[str, ...], set[int]]) -> bool:
+    toks = norms[i].split()
+    postings = sorted((index.get(tuple(toks[k : k + 3]), set()) for k in range(len(toks) - 2)), key=len)
+    if not postings:
+        return False
+    candidates = set(postings[0])
+    for posting in postings[1:]:
+        candidates &= posting
+        if not candidates:
+            return False
+    needle = f" {norms[i]} "
+    return any(j != i and len(norms[j]) > len(norms[i]) and needle in f" {norms[j]} " for j in candidates)

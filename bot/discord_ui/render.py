@@ -54,13 +54,17 @@ def summary_text(article: Article, summary: Summary, *, notice: str | None = Non
 
 def answer_embed(article: Article, question: str, answer: Answer, *, notice: str | None = None) -> discord.Embed:
     embed = discord.Embed(title=clip(question, TITLE), colour=COLOUR)
+    said = " ".join(" ".join(q.text.split()) for q in answer.quotes[:2])
     quotes = [clip(" ".join(q.text.split()), 700) for q in answer.quotes[:2]]
-    # An extractive answer *is* its quotes: show them once, as quotes.
-    parts = [] if " ".join(answer.text.split()) == " ".join(quotes) else [clip(answer.text, 1500)]
+    # A built-in answer is "the fact — the sentence": show the fact, then the sentence once, as a quote.
+    text = " ".join(answer.text.split())
+    if said and text.endswith(said):
+        text = text[:-len(said)].rstrip(" —")
+    parts = [clip(text, 1500)] if text else []
     parts += [f"> {quote}" for quote in quotes]
     parts.append(f"Source: [{clip(article.title or article.url, 200)}]({article.final_url or article.url})")
     embed.description = clip("\n\n".join(parts), 3500)
     who = f"AI answer ({answer.model})" if answer.provider == "llm" and answer.model else "built-in answer"
-    confidence = f"confidence {answer.confidence:.0%}" if answer.answerable else None
-    embed.set_footer(text=_footer(who, confidence, answer.note, notice))
+    # No confidence figure: neither provider's is calibrated (bench/ask.py prints how often each band is right).
+    embed.set_footer(text=_footer(who, answer.note, notice))
     return embed

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 Vector = dict[str, float]
 
 
 def tfidf_vectors(docs: list[list[str]]) -> list[Vector]:
-    """One unit-length vector per document; smoothed IDF, so a term found everywhere still counts a little."""
-    df = Counter(t for doc in docs for t in set(doc))
+    """One unit-length vector per document; smoothed IDF, so a term found everywhere still counts a little.
+
+    Plain dict counting and one IDF per term keep it linear and cheap for thousands of chat messages."""
+    df: dict[str, int] = {}
+    for doc in docs:
+        for t in set(doc):
+            df[t] = df.get(t, 0) + 1
     n = len(docs)
+    idf = {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
     vectors = []
     for doc in docs:
-        tf = Counter(doc)
-        vec = {t: c * (math.log((n + 1) / (df[t] + 1)) + 1.0) for t, c in tf.items()}
+        tf: dict[str, int] = {}
+        for t in doc:
+            tf[t] = tf.get(t, 0) + 1
+        vec = {t: c * idf[t] for t, c in tf.items()}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         vectors.append({t: v / norm for t, v in vec.items()})
     return vectors

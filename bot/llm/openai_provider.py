@@ -42,7 +42,8 @@ MAP_CONCURRENCY = 3
 SAFETY_TOKENS = 16           # slack for estimate rounding
 TLDR_CHARS, POINT_CHARS, TITLE_CHARS, ANSWER_CHARS = 400, 300, 200, 1500
 
-NOT_SAID = "The article doesn't say."
+NOT_SAID = "The article doesn't say."           # only after reading the whole article
+NOT_FOUND = "I couldn't find that in the article."  # after reading the passages retrieval chose
 UNCHECKED_NOTE = "The model's answer could not be checked against the article, so I didn't show it."
 TRUNCATED_NOTE = "This article is very long, so the summary covers only its first part."
 PREPARE_FAILED = "Preparing the article for the language model took too long."
@@ -56,6 +57,10 @@ class _SummaryOut(BaseModel):
 
 class _NotesOut(BaseModel):
     notes: list[str]
+
+
+class _SearchOut(BaseModel):
+    terms: list[str] = []
 
 
 class _AnswerOut(BaseModel):
@@ -211,64 +216,102 @@ class LLMSummarizer:
 
 
 class LLMAnswerer:
+    """Answers from the whole article when it fits in the context budget (with the title and the thread's
+    recent turns); a longer article goes through retrieval, with the question first rewritten by the model
+    into search terms (one small call) so casual wording still finds its passages."""
+
     name = "llm"
 
-    def __init__(self, client: AsyncOpenAI, model: str, *, k: int = 4, max_output_tokens: int = 500,
-                 history_turns: int = 3, workers: Workers | None = None) -> None:
+    def __init__(self, client: AsyncOpenAI, model: str, *, context_tokens: int = 12000, k: int = 4,
+                 max_output_tokens: int = 500, history_turns: int = 3, search_output_tokens: int = 80,
+                 workers: Workers | None = None) -> None:
         self.model = model
-        self.k = k
+        self.context_tokens = context_tokens
+        self.k = k                      # passages sent at least, when the article does not fit
         self.max_output_tokens = max_output_tokens
         self.history_turns = history_turns
+        self.search_output_tokens = search_output_tokens
         self._chat = ChatClient(client, model)
         self._workers = workers
 
     async def answer(self, article: Article, question: str, *, history: Sequence[Turn] = (),
                      language: str | None = None) -> Answer:
         recent = list(history)[-self.history_turns:] if self.history_turns else []
-        # A follow-up ("and when did it open?") retrieves better with the previous question's words.
-        query = f"{question} {recent[-1][0]}" if recent else question
-        ranked = await _cpu(self._workers, top_passages, article.text, query, self.k)
-        usage = TokenUsage()
-        if not ranked:
-            return self._abstain(usage, confidence=0.3)
-        chosen = [passage for passage, _ in ranked]
         turns = [(clip(q, 300), clip(a, 600)) for q, a in recent]
-        messages = prompts.answer_messages([p.text for p in chosen], clip(question.strip(), 1000),
-                                           history=turns, language=language, title=article.title)
+        asked = clip(question.strip(), 1000)
+        passages = await _cpu(self._workers, split_passages, article.text)
+        usage = TokenUsage()
+        if not passages:
+            return self._abstain(usage, confidence=0.3, whole=True)
+        limit = self.context_tokens - self.max_output_tokens - SAFETY_TOKENS
+
+        def build(chosen: Sequence[Passage], whole: bool) -> list[Message]:
+            return prompts.answer_messages([p.text for p in chosen], asked, history=turns, language=language,
+                                           title=article.title, whole=whole)
+
+        chosen: list[Passage] = passages
+        whole = estimate_prompt_tokens(build(passages, True)) <= limit
+        if not whole:
+            chosen = await self._retrieve(article, question, recent, passages, build, limit, usage)
         data, spent = await self._chat.complete_json(
-            messages, schema_name=prompts.ANSWER_SCHEMA_NAME, schema=prompts.ANSWER_SCHEMA,
+            build(chosen, whole), schema_name=prompts.ANSWER_SCHEMA_NAME, schema=prompts.ANSWER_SCHEMA,
             max_tokens=self.max_output_tokens, validator=_AnswerOut)
         usage.add(spent)
         text = clean_line(strip_citation_markers(data["answer"]), ANSWER_CHARS)
         if not data["answerable"] or not text:
-            return self._abstain(usage, confidence=0.3)
+            return self._abstain(usage, confidence=0.3, whole=whole)
         offered = data["quotes"][:2]
         quotes = await _cpu(self._workers, verify_quotes, article.text, offered)
         cited = [chosen[n - 1] for n in data["citations"] if 1 <= n <= len(chosen)]
         if not quotes or not _supported(text, question, quotes, cited):
             logger.info("ungrounded answer withheld (%d of %d quotes verified)", len(quotes), len(offered))
-            return self._abstain(usage, confidence=0.2, note=UNCHECKED_NOTE)
+            return self._abstain(usage, confidence=0.2, note=UNCHECKED_NOTE, whole=False)
         confidence = 0.9 if len(quotes) == len(offered) else 0.75
         return Answer(text=text, quotes=quotes, answerable=True, confidence=confidence, provider=self.name,
                       model=self.model, usage=usage)
 
-    def _abstain(self, usage: TokenUsage, *, confidence: float, note: str | None = None) -> Answer:
-        return Answer(text=NOT_SAID, quotes=[], answerable=False, confidence=confidence, provider=self.name,
-                      model=self.model, note=note, usage=usage)
+    async def _retrieve(self, article: Article, question: str, recent: Sequence[Turn], passages: list[Passage],
+                        build: Callable[[Sequence[Passage], bool], list[Message]], limit: int,
+                        usage: TokenUsage) -> list[Passage]:
+        """The best-ranked passages that fit the budget (at least one), in article order, ranked for the
+        question, the previous question (follow-ups) and the model's search terms."""
+        data, spent = await self._chat.complete_json(
+            prompts.search_messages(clip(question.strip(), 1000), history=[(clip(q, 300), "") for q, _ in recent],
+                                    title=article.title),
+            schema_name=prompts.SEARCH_SCHEMA_NAME, schema=prompts.SEARCH_SCHEMA,
+            max_tokens=self.search_output_tokens, validator=_SearchOut)
+        usage.add(spent)
+        terms = [clean_line(t, 60) for t in data["terms"][:12]]
+        query = " ".join([question, *(q for q, _ in recent[-1:]), *terms])
+        ranked = [p for p, _ in await _cpu(self._workers, rank_passages, passages, query, k=len(passages))]
+        chosen: list[Passage] = []
+        for passage in ranked:
+            trial = sorted([*chosen, passage], key=lambda p: p.index)
+            if chosen and estimate_prompt_tokens(build(trial, False)) > limit:
+                break
+            chosen = trial
+        if estimate_prompt_tokens(build(chosen, False)) > limit:   # one passage longer than the budget
+            only = chosen[0]
+            overhead = estimate_prompt_tokens(build([], False))
+            text = truncate_to_tokens(only.text, max(20, limit - overhead - 8))
+            chosen = [Passage(only.index, only.start, only.start + len(text), text)]
+        logger.debug("retrieval for %r: %d of %d passages, terms %s", question, len(chosen), len(passages), terms)
+        return chosen
+
+    def _abstain(self, usage: TokenUsage, *, confidence: float, whole: bool, note: str | None = None) -> Answer:
+        # "The article doesn't say" only when the model read all of it and found nothing.
+        return Answer(text=NOT_SAID if whole else NOT_FOUND, quotes=[], answerable=False, confidence=confidence,
+                      provider=self.name, model=self.model, note=note, usage=usage)
 
 
-async def _cpu(workers: Workers | None, fn: Callable[..., T], /, *args: Any) -> T:
+async def _cpu(workers: Workers | None, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """Text work that grows with the article (chunking, retrieval, quote search) runs in the worker pool."""
     try:
-        return await run_or_call(workers, fn, *args)
+        return await run_or_call(workers, fn, *args, **kwargs)
     except WorkersClosed:
         raise
     except WorkFailed as exc:
         raise LLMError(PREPARE_FAILED) from exc
-
-
-def top_passages(text: str, query: str, k: int) -> list[tuple[Passage, float]]:
-    return rank_passages(split_passages(text), query, k=k)
 
 
 def verify_quotes(article_text: str, offered: Sequence[str]) -> list[Quote]:

@@ -115,17 +115,19 @@ class LogService:
     # -- reading -------------------------------------------------------------------------------
 
     async def search(self, guild_id: int, query: str, *, author_id: int | None = None,
-                     channel_id: int | None = None, since: int | None = None, limit: int = 10) -> list[SearchHit]:
+                     channel_id: int | None = None, since: int | None = None, limit: int = 10,
+                     thread_id: int | None = None) -> list[SearchHit]:
         await self.writer.flush()
         return await logquery.search(self.db, guild_id, query, author_id=author_id, channel_id=channel_id,
-                                     since=since, limit=limit)
+                                     since=since, limit=limit, thread_id=thread_id)
 
     async def export(self, guild_id: int, out: TextIO, *, channel_id: int | None = None,
-                     since: int | None = None, fmt: ExportFormat = "jsonl") -> int:
-        """Write the log to `out` as JSON lines or CSV; returns the number of messages written."""
+                     since: int | None = None, fmt: ExportFormat = "jsonl", thread_id: int | None = None) -> int:
+        """Write the log to `out` as JSON lines or CSV (a channel includes its threads, unless `thread_id`
+        narrows it to one); returns the number of messages written."""
         await self.writer.flush()
-        return await write_export(logquery.export_rows(self.db, guild_id, channel_id=channel_id, since=since),
-                                  out, fmt)
+        rows = logquery.export_rows(self.db, guild_id, channel_id=channel_id, since=since, thread_id=thread_id)
+        return await write_export(rows, out, fmt)
 
 
 async def write_export(rows: AsyncIterator[dict[str, object]], out: TextIO,

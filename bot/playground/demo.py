@@ -53,8 +53,23 @@ class Demo:
         say("Members ask about the article with /ask")
         await self.slash("bob", "general", "ask", {"question": "How many solar panels will the canopy have?"})
         await self.slash("alice", "general", "ask", {"question": "Who voted against the project?"})
-        say("…and when the article doesn't say, the bot says so instead of guessing")
+        say("…and when it can't find the answer in the article, the bot says so instead of guessing")
         await self.slash("olivia", "general", "ask", {"question": "How many parking tickets were issued last year?"})
+
+        say("Alice steps away; the others talk about the ferry and the harbour festival")
+        general = fake.channel("general")
+        await fake.post(general, fake.user("alice"), "Off to the market, back in an hour!")
+        for who, text in (
+                ("bob", "The ferry timetable changes on Monday: the early boat at 6:40 is cancelled"),
+                ("mona", "Ferry timetable: the harbour office says the first boat now leaves at 7:15"),
+                ("olivia", "So commuters lose the early ferry on Monday? That timetable change hurts"),
+                ("bob", "Harbour festival volunteers are needed for Saturday's lantern parade"),
+                ("mona", "Festival volunteers can sign up at the library desk until Friday"),
+                ("olivia", "I'll volunteer for the lantern parade at the harbour festival")):
+            await fake.post(general, fake.user(who), text)
+        say("Back, Alice asks what she missed with /catchup (only she sees the answer)")
+        await self.bot.services.log.writer.flush()
+        await self.slash("alice", "general", "catchup", {})
 
         say("A moderator searches the conversation log (only they see the answer)")
         await self.slash("mona", "general", "logs search", {"query": "solar"})
@@ -70,7 +85,8 @@ async def run_demo(*, verbose: bool = False, script: Callable[[Demo], Awaitable[
         logging.getLogger("discord").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="precis-demo-") as tmp:
         async with FakeDiscord.default_world() as fake:
-            transcript = Transcript(channel_name=lambda i: getattr(fake.world.channels.get(i), "name", None))
+            transcript = Transcript(channel_name=lambda i: getattr(fake.world.channels.get(i), "name", None),
+                                    user_name=lambda i: fake.name_of(i) if i in fake.world.users else None)
             articles = await ArticleServer().start()
             try:
                 transcript.bot_names.add("Precis")

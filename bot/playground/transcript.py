@@ -24,9 +24,11 @@ class Transcript:
     """A listener for FakeDiscord that prints messages, commands, replies and embeds."""
 
     def __init__(self, out: TextIO = sys.stdout, *, colour: bool | None = None, width: int | None = None,
-                 channel_name: Callable[[int], str | None] = lambda _: None) -> None:
+                 channel_name: Callable[[int], str | None] = lambda _: None,
+                 user_name: Callable[[int], str | None] = lambda _: None) -> None:
         self.out = out
         self.channel_name = channel_name
+        self.user_name = user_name
         self.colour = out.isatty() if colour is None else colour
         self.width = width or min(100, shutil.get_terminal_size((100, 24)).columns)
         self.bot_names: set[str] = set()
@@ -73,8 +75,14 @@ class Transcript:
         self.out.flush()
 
     def _names(self, text: str) -> str:
-        """<#id> as #name, as Discord's client shows channel mentions."""
-        return re.sub(r"<#(\d+)>", lambda m: f"#{self.channel_name(int(m.group(1))) or 'channel'}", text)
+        """<#id> as #name and <@id> as @name, as Discord's client shows mentions."""
+        text = re.sub(r"<#(\d+)>", lambda m: f"#{self.channel_name(int(m.group(1))) or 'channel'}", text)
+        return re.sub(r"<@!?(\d+)>", lambda m: f"@{self.user_name(int(m.group(1))) or 'someone'}", text)
+
+    @staticmethod
+    def _links(text: str) -> str:
+        """Markdown links show their text (↗), as Discord's client does; the terminal has no use for the URL."""
+        return re.sub(r"\[([^\]]+)\]\((https?://[^)\s]+)\)", r"\1↗", text)
 
     def _embed(self, embed: dict[str, Any]) -> list[str]:
         bar = self._c(DIM, "    │ ")
@@ -93,7 +101,7 @@ class Transcript:
         for field in embed.get("fields", []):
             if not field.get("inline"):
                 lines.append(self._c(BOLD, field.get("name", "")))
-                lines += self._wrap(self._names(str(field.get("value", ""))).replace("**", ""), "  ")
+                lines += self._wrap(self._links(self._names(str(field.get("value", "")))).replace("**", ""), "  ")
         if footer := (embed.get("footer") or {}).get("text"):
             lines += self._wrap(self._c(DIM, footer), "")
         return [self._c(DIM, "    ┌")] + [bar + line for line in lines] + [self._c(DIM, "    └")]

@@ -18,8 +18,24 @@ from bot.util.timeutil import now_ms
 
 log = logging.getLogger(__name__)
 
-DOESNT_SAY = "The article doesn't say."
 PART_READ_NOTE = "The article is very long and I read only its first part."
+PART_NOT_FOUND = "I couldn't find that in the first part of this very long article, which is all I read."
+# Below this many words the extraction most likely got a sliver of the page (a teaser, a sidebar), and
+# neither provider can say what "the article" holds.
+SHORT_TEXT_WORDS = 150
+
+
+def short_text_note(article: Article) -> str | None:
+    """How much of the page could be read, when that is little."""
+    words = article.words
+    if words >= SHORT_TEXT_WORDS:
+        return None
+    return (f"Only {words} word{'s' if words != 1 else ''} could be read from this page, "
+            "so the answer may be missing from what I saw.")
+
+
+def not_found_in_sliver(article: Article) -> str:
+    return f"I couldn't find that in the {article.words} words I could read from this page."
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +83,12 @@ class AnswerService:
             log.warning("LLM answer failed (%s); answering with the extractive provider", exc)
             answer = await self.extractive.answer(article, question, history=history, language=language)
             answer.note = f"{exc.message.rstrip('.')}, so this answer comes from the built-in answerer."
-        if cut and not answer.answerable:
+        if (sliver := short_text_note(article)) is not None:
+            if not answer.answerable:          # "the article doesn't say" is a claim we cannot make here
+                answer.text = not_found_in_sliver(article)
+            answer.note = f"{answer.note} {sliver}" if answer.note else sliver
+        if cut and not answer.answerable:      # nor after reading only the first part
+            answer.text = PART_NOT_FOUND
             answer.note = f"{answer.note} {PART_READ_NOTE}" if answer.note else PART_READ_NOTE
         if answer.usage.calls:
             await self.budget.record(guild_id=context.guild_id, user_id=context.user_id, feature="answer",

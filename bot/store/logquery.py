@@ -20,10 +20,11 @@ def fts_query(text: str) -> str | None:
 
 
 def _narrow(sql: list[str], params: list[Any], prefix: str, *, author_id: int | None = None,
-            channel_id: int | None = None, since: int | None = None) -> None:
-    """Append the optional member, channel and time filters shared by search and export."""
+            channel_id: int | None = None, since: int | None = None, thread_id: int | None = None) -> None:
+    """Append the optional member, channel (a channel includes its threads), thread and time filters shared
+    by search and export."""
     for condition, value in ((f"{prefix}author_id = ?", author_id), (f"{prefix}channel_id = ?", channel_id),
-                             (f"{prefix}created_at >= ?", since)):
+                             (f"{prefix}thread_id = ?", thread_id), (f"{prefix}created_at >= ?", since)):
         if value is not None:
             sql.append(f"AND {condition}")
             params.append(value)
@@ -43,7 +44,8 @@ class SearchHit:
 
 
 async def search(db: Database, guild_id: int, query: str, *, author_id: int | None = None,
-                 channel_id: int | None = None, since: int | None = None, limit: int = 10) -> list[SearchHit]:
+                 channel_id: int | None = None, since: int | None = None, limit: int = 10,
+                 thread_id: int | None = None) -> list[SearchHit]:
     match = fts_query(query)
     if match is None:
         return []
@@ -51,7 +53,7 @@ async def search(db: Database, guild_id: int, query: str, *, author_id: int | No
            "m.created_at, m.deleted_at FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid "
            "WHERE messages_fts MATCH ? AND m.guild_id = ? AND m.content IS NOT NULL"]
     params: list[Any] = [match, guild_id]
-    _narrow(sql, params, "m.", author_id=author_id, channel_id=channel_id, since=since)
+    _narrow(sql, params, "m.", author_id=author_id, channel_id=channel_id, since=since, thread_id=thread_id)
     sql.append("ORDER BY bm25(messages_fts), m.id DESC LIMIT ?")
     params.append(limit)
     rows = await db.fetchall(" ".join(sql), params, read=True)
@@ -65,13 +67,13 @@ EXPORT_COLUMNS = ("id", "guild_id", "channel_id", "thread_id", "author_id", "aut
 
 
 async def export_rows(db: Database, guild_id: int, *, channel_id: int | None = None, since: int | None = None,
-                      chunk: int = 2_000) -> AsyncIterator[dict[str, Any]]:
+                      chunk: int = 2_000, thread_id: int | None = None) -> AsyncIterator[dict[str, Any]]:
     """Messages in id order, streamed in chunks (keyset pagination keeps memory flat on big logs)."""
     after = 0
     while True:
         sql = [f"SELECT {', '.join(EXPORT_COLUMNS)} FROM messages WHERE guild_id = ? AND id > ?"]
         params: list[Any] = [guild_id, after]
-        _narrow(sql, params, "", channel_id=channel_id, since=since)
+        _narrow(sql, params, "", channel_id=channel_id, since=since, thread_id=thread_id)
         sql.append("ORDER BY id LIMIT ?")
         params.append(chunk)
         rows = await db.fetchall(" ".join(sql), params, read=True)

@@ -102,7 +102,7 @@ async def test_a_very_long_article_is_summarised_and_answered_from_its_first_par
                                                {"question": "Which retired captain cut the ribbon at the quay?",
                                                 "url": url})).reply()
     assert late.embeds, late.content
-    assert late.embeds[0]["description"].startswith("The article doesn't say.")
+    assert late.embeds[0]["description"].startswith("I couldn't find that in the first part of this very long")
     assert "read only its first part" in late.embeds[0]["footer"]["text"]
 
 

@@ -45,10 +45,10 @@ async def test_precis_sync_registers_commands_over_rest_only(fake_discord: FakeD
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 0, err.decode()
-    assert out.decode().startswith(f"synced 9 commands to guild {fake_discord.guild_id}:")
+    assert out.decode().startswith(f"synced 13 commands to guild {fake_discord.guild_id}:")
     puts = fake_discord.requests_to("PUT", rf"/applications/\d+/guilds/{fake_discord.guild_id}/commands$")
     assert len(puts) == 1
     names = {c["name"] for c in puts[0].json}
-    assert {"ask", "summarize", "logs", "privacy", "modreport", "config", "usage", "about",
-            "Report to moderators"} <= names
+    assert {"ask", "summarize", "logs", "privacy", "modreport", "config", "usage", "about", "catchup", "help",
+            "Report to moderators", "Summarize links", "Ask about this article"} <= names
     assert fake_discord.identify_count == 0          # REST only: no gateway session

@@ -67,7 +67,7 @@ async def test_unanswerable_question_gets_an_honest_abstention(launch_bot: Any, 
         reply = await ask(fake_discord, "bob", general, {"question": "How much does the library director earn?",
                                                          "url": article_server.url(PAGE)})
         description = reply.embeds[0]["description"]
-        assert description.startswith("The article doesn't say.") and "> " not in description
+        assert description.startswith("I couldn't find that in the article.") and "> " not in description
         assert (await stored_questions(h))[0]["answerable"] == 0
 
 

@@ -5,7 +5,12 @@ well-behaved model would, so tests need no scripting for the happy path:
 - summary: title from <metadata>, tldr and key points from the first sentences of <article> (or <notes>);
 - notes (map step of map-reduce): the first sentences of the article part;
 - answer: the numbered passage sharing most words with the question, quoting its best sentence verbatim,
-  or answerable=false when the overlap is tiny.
+  or answerable=false when the overlap is tiny. Like a real model it reads chat spellings and knows a few
+  paraphrases (UNDERSTANDS: "tix" means tickets, "how much" asks a cost, a ticket's cost is its admission),
+  which plain word matching (BM25) does not;
+- search terms: the question's words with those paraphrases added;
+- catchup: for each <conversation topic="N"> block, a title from the first words of its first message and a
+  summary saying who spoke and what the first message said.
 `hostile` switches to a badly behaved model: "invent_quote" quotes text that is not in the article,
 "obey_injection" follows instructions found in the data (answers "HACKED" and pings @everyone).
 """
@@ -66,6 +71,21 @@ def _stem(word: str) -> str:
     return word
 
 
+# What the fake model "understands" beyond the words: chat spellings and paraphrases, as stems.
+UNDERSTANDS: dict[str, set[str]] = {
+    "tix": {"ticket"}, "ticket": {"admission", "entry"}, "cost": {"admission", "euro"}, "ppl": {"people"},
+}
+
+
+def understood(question: str) -> set[str]:
+    words = content_words(question) | ({"cost"} if "how much" in question.lower() else set())
+    out = set(words)
+    for w in words:
+        for other in UNDERSTANDS.get(w, set()):
+            out |= {other} | UNDERSTANDS.get(other, set())
+    return out
+
+
 def content_words(text: str) -> set[str]:
     return {_stem(w) for w in (m.group(0).lower() for m in _WORD.finditer(text))
             if w not in STOPWORDS and (len(w) > 2 or w.isdigit())}
@@ -81,12 +101,14 @@ def purpose_of(body: dict[str, Any]) -> str | None:
     fmt = body.get("response_format") or {}
     name = (fmt.get("json_schema") or {}).get("name") if fmt.get("type") == "json_schema" else None
     by_name = {prompts.SUMMARY_SCHEMA_NAME: "summary", prompts.NOTES_SCHEMA_NAME: "notes",
-               prompts.ANSWER_SCHEMA_NAME: "answer"}
+               prompts.ANSWER_SCHEMA_NAME: "answer", prompts.SEARCH_SCHEMA_NAME: "search",
+               prompts.CATCHUP_SCHEMA_NAME: "catchup"}
     if name in by_name:
         return by_name[name]
     system = " ".join(str(m.get("content", "")) for m in body.get("messages", []) if m.get("role") == "system")
     for marker, purpose in ((prompts.TASK_SUMMARY, "summary"), (prompts.TASK_NOTES, "notes"),
-                            (prompts.TASK_ANSWER, "answer")):
+                            (prompts.TASK_ANSWER, "answer"), (prompts.TASK_SEARCH, "search"),
+                            (prompts.TASK_CATCHUP, "catchup")):
         if marker in system:
             return purpose
     return None
@@ -141,7 +163,7 @@ def answer(body: dict[str, Any], hostile: Hostile) -> dict[str, Any]:
     question = tag_block(user, "question") or ""
     if hostile == "obey_injection":
         return {"answerable": True, "answer": "HACKED", "citations": [1], "quotes": ["HACKED"]}
-    q_words = content_words(question)
+    q_words = understood(question)
     scored = [(len(q_words & content_words(text)), n, text) for n, text in passages]
     if not scored or not q_words:
         return {"answerable": False, "answer": "", "citations": [], "quotes": []}
@@ -152,6 +174,24 @@ def answer(body: dict[str, Any], hostile: Hostile) -> dict[str, Any]:
     quote = INVENTED_QUOTE if hostile == "invent_quote" else best
     return {"answerable": True, "answer": f"According to the article: {best}", "citations": [number],
             "quotes": [quote]}
+
+
+def search(body: dict[str, Any]) -> dict[str, Any]:
+    question = tag_block(_last_user(body), "question") or ""
+    return {"terms": sorted(understood(question))[:10]}
+
+
+def catchup(body: dict[str, Any], hostile: Hostile) -> dict[str, Any]:
+    topics = []
+    for number, block in re.findall(r'<conversation topic="(\d+)">\n(.*?)\n</conversation>', _last_user(body),
+                                    re.DOTALL):
+        lines = [line for line in block.splitlines() if ": " in line]
+        speakers = sorted({line.split(": ", 1)[0] for line in lines})
+        first = lines[0].split(": ", 1)[1] if lines else ""
+        title = "HACKED @everyone" if hostile == "obey_injection" else "Talk of " + " ".join(first.split()[:4])
+        topics.append({"topic": int(number), "title": title,
+                       "summary": f"{', '.join(speakers)} discussed this: {_clip(first, 120)}"})
+    return {"topics": topics}
 
 
 def schema_filler(schema: dict[str, Any]) -> Any:
@@ -175,6 +215,10 @@ def complete(body: dict[str, Any], hostile: Hostile) -> str:
         data = notes(body)
     elif purpose == "answer":
         data = answer(body, hostile)
+    elif purpose == "search":
+        data = search(body)
+    elif purpose == "catchup":
+        data = catchup(body, hostile)
     elif fmt.get("type") == "json_schema":
         data = schema_filler((fmt.get("json_schema") or {}).get("schema") or {"type": "object"})
     elif fmt.get("type") == "json_object":

@@ -6,9 +6,11 @@ the playground's demo article, written before the paraphrase work and never tune
 
 An answerable question counts as correct when the answer is given (answerable=True) and contains one of
 its expected facts; an unanswerable one when the answerer abstains. Run with -s to see the figures.
-The floors sit a little below what the current code reaches at ABSTAIN_THRESHOLD (questions.json:
-answerable 0.816, abstention 0.847, overall 0.826; held-out set: 0.683 / 0.621 / 0.663), so a regression
-fails while the test is not brittle.
+The answerer was rewritten for issue 13 and tuned on the casual set's tune half (tests/fixtures/casual), not
+on these sets; the old answerer was tuned on half of questions.json and scored 0.816 / 0.847 / 0.826 there
+and 0.683 / 0.621 / 0.663 on the held-out set. The new one scores 0.610 / 0.915 / 0.703 on questions.json
+(fewer answers, far fewer wrong ones) and 0.650 / 0.862 / 0.719 on the held-out set. The floors sit a little
+below those figures, so a regression fails while the test is not brittle.
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ import pytest
 
 from bot.articles.model import Article
 from bot.articles.reader import read_file
-from bot.extractive.answerer import ABSTAIN_THRESHOLD, NOT_IN_ARTICLE, ExtractiveAnswerer
+from bot.extractive.answerer import ABSTAIN_THRESHOLD, NOT_FOUND, ExtractiveAnswerer
 from bot.llm.base import Answer
 from tests.helpers.paths import FIXTURES, ROOT
 
-FLOOR_ANSWERABLE = 0.79
-FLOOR_ABSTAIN = 0.80
-FLOOR_OVERALL = 0.80
+FLOOR_ANSWERABLE = 0.58
+FLOOR_ABSTAIN = 0.87
+FLOOR_OVERALL = 0.68
 
 
 @dataclass(frozen=True)
@@ -122,9 +124,9 @@ def test_quotes_are_exact_slices_of_the_article(answers: list[Answer]) -> None:
             assert 1 <= len(a.quotes) <= 2
             for q in a.quotes:
                 assert text[q.start:q.end] == q.text
-            assert a.text == " ".join(q.text for q in a.quotes)
+            assert a.text.endswith(" ".join(q.text for q in a.quotes))   # the fact first, then the quote
         else:
-            assert a.text == NOT_IN_ARTICLE and a.quotes == []
+            assert a.text.startswith(NOT_FOUND) and a.quotes == []
             assert a.confidence < ABSTAIN_THRESHOLD
 
 
@@ -134,7 +136,7 @@ async def test_async_interface_and_abstention_wording() -> None:
     answer = await answerer.answer(museum, "How much is the reward?")
     assert answer.answerable and "$50,000" in answer.text
     nothing = await answerer.answer(museum, "What is the weather on Mars next spring?")
-    assert not nothing.answerable and nothing.text == "The article doesn't say." and not nothing.quotes
+    assert not nothing.answerable and nothing.text.startswith("I couldn't find that") and not nothing.quotes
     blank = await answerer.answer(museum, "What is it?")
     assert not blank.answerable
 
@@ -171,7 +173,7 @@ async def test_degenerate_articles_abstain_instead_of_failing() -> None:
         answer = await answerer.answer(Article(url="u", text=text), "Who won the election?")
         assert not answer.answerable and answer.quotes == []
     answer = await answerer.answer(ARTICLES["storm"], "When was that?",
-                                   history=[("Who owns the moon?", NOT_IN_ARTICLE)])
+                                   history=[("Who owns the moon?", NOT_FOUND)])
     assert not answer.answerable
 
 
@@ -229,9 +231,9 @@ async def test_a_relation_the_article_does_not_state_is_not_answered() -> None:
 # tuned, over three articles that no tuning looked at plus the playground's demo article. Never tune on it.
 HOLDOUT_ARTICLES = load_articles("questions_holdout.json")
 HOLDOUT = load_cases("questions_holdout.json")
-HOLDOUT_FLOOR_ANSWERABLE = 0.65
-HOLDOUT_FLOOR_ABSTAIN = 0.58
-HOLDOUT_FLOOR_OVERALL = 0.63
+HOLDOUT_FLOOR_ANSWERABLE = 0.62
+HOLDOUT_FLOOR_ABSTAIN = 0.80
+HOLDOUT_FLOOR_OVERALL = 0.69
 
 
 def test_holdout_set_is_well_formed() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import html as lxml_html  # type: ignore[import-untyped]
 
-from bot.articles.htmlclean import filter_paragraphs, find_byline, prepare
+from bot.articles.htmlclean import filter_paragraphs, find_byline, normalise, prepare, words
 
 BODY = "".join(
     f"<p>Paragraph {i} of the story about the harbour wall, which the council debated for a long time.</p>"
@@ -95,3 +95,34 @@ def test_find_byline() -> None:
     assert find_byline(["By Wendell Stroud, Tribune Staff Writer", "Text"]) == "Wendell Stroud"
     assert find_byline(["Por Lucía Etxeberria | Almendral"]) == "Lucía Etxeberria"
     assert find_byline(["By the end of the week, the road was open."]) is None
+
+
+def test_normalise_unwraps_a_layout_table_but_keeps_a_data_table() -> None:
+    story = "".join(f"<p>Line {i} of the story about the mill pond and its returning ducks.</p>" for i in range(12))
+    layout = f"<html><body><table><tr><td>menu</td><td>{story}</td></tr></table></body></html>"
+    assert not normalise(lxml_html.fromstring(layout)).xpath("//table")
+    # Cells holding paragraphs do not make a table a layout when it is a small part of the page.
+    data = (
+        f"<html><body>{story}<table><tr><td><p>Flour</p></td><td><p>500 g</p></td></tr>"
+        "<tr><td><p>Butter</p></td><td><p>250 g</p></td></tr></table></body></html>"
+    )
+    assert normalise(lxml_html.fromstring(data)).xpath("//table")
+
+
+def test_normalise_leaves_the_original_alone() -> None:
+    tree = lxml_html.fromstring("<html><body><table><tr><td><p>x</p></td></tr></table></body></html>")
+    normalise(tree)
+    assert tree.xpath("//table")
+
+
+def test_words_counts_chinese_and_japanese_by_characters() -> None:
+    assert words("the harbour wall") == 3
+    assert words("港口管理局星期五宣布") == 1 + 10 // 2
+    assert words("한국어 문장입니다") == 2  # Korean is written with spaces
+
+
+def test_repeated_and_quoted_paragraphs_on_a_long_page() -> None:
+    body = [f"Paragraph {i} says that boat {i} was counted at the north pier on a cold morning." for i in range(400)]
+    quote = "boat 7 was counted at the north pier"
+    kept = filter_paragraphs([*body, quote, body[3]], title=None)
+    assert kept == body

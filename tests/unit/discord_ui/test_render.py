@@ -31,6 +31,13 @@ def test_answer_embed_shows_an_extractive_answer_once_as_its_quote() -> None:
                  provider="llm", model="m")
     description = answer_embed(article, "How often?", llm).description or ""
     assert description.startswith("Every forty minutes.") and f"> {text}" in description
+    fact = Answer(text=f"every forty minutes — {text}", quotes=answer.quotes, answerable=True, confidence=0.8,
+                  provider="extractive")
+    embed = answer_embed(article, "How often?", fact)
+    description = embed.description or ""
+    assert description.startswith(f"every forty minutes\n\n> {text}") and description.count(text) == 1
+    # Confidence is not shown: no provider's figure is calibrated.
+    assert "%" not in (embed.footer.text or "") and "confidence" not in (embed.footer.text or "")
     huge = Answer(text=LONG, quotes=[Quote(LONG, 0, len(LONG))] * 2, answerable=True, confidence=1.0,
                   provider="llm", model="m")
     assert len(answer_embed(article, LONG, huge)) <= 6000

@@ -11,8 +11,8 @@ import enum
 import re
 from collections.abc import Collection
 
-from bot.extractive.lexicon import plain_question, related
-from bot.extractive.text import STOPWORDS, stem, word_spans, words
+from bench.baseline_answerer.lexicon import plain_question, related
+from bench.baseline_answerer.text import STOPWORDS, stem, word_spans, words
 
 
 class Cue(enum.Enum):
