@@ -150,7 +150,7 @@ async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     since_ms(args.since)   # a bad period is one line before anything opens
     async with open_services(settings) as services:
         report = await services.reports.build(args.guild, since=args.since)
-        rendered = await services.reports.render(report, f"guild {args.guild}", chart=bool(args.chart))
+        rendered = await services.reports.render(report, chart=bool(args.chart))   # headed by the guild's name
     if args.chart and rendered.png is not None:
         await asyncio.to_thread(Path(args.chart).write_bytes, rendered.png)
     if args.format == "json":

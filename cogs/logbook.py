@@ -13,6 +13,7 @@ from bot.discord_ui.channels import location
 from bot.logbook.rows import Cursor, Delete, Edit, MessageRow, ThreadEvent, clean_text
 from bot.logbook.service import LogService
 from bot.store import logbook as log_store
+from bot.store.location import Location
 from bot.util.timeutil import now_ms, snowflake_ms, to_ms
 
 log = logging.getLogger(__name__)
@@ -127,15 +128,21 @@ class Logbook(commands.Cog):
                  edited_at=to_ms(message.edited_at), message=row),
             author_id=message.author.id)
 
+    def _where(self, channel_id: int) -> Location:
+        channel = self.bot.get_channel(channel_id)
+        return location(channel) if channel is not None else Location(channel_id)
+
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if payload.guild_id is not None:
-            await self.service.record(Delete([payload.message_id], payload.guild_id, now_ms()))
+            await self.service.record(Delete([payload.message_id], payload.guild_id, now_ms(),
+                                             self._where(payload.channel_id)))
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
         if payload.guild_id is not None:
-            await self.service.record(Delete(sorted(payload.message_ids), payload.guild_id, now_ms()))
+            await self.service.record(Delete(sorted(payload.message_ids), payload.guild_id, now_ms(),
+                                             self._where(payload.channel_id)))
 
     async def _wants_thread(self, guild_id: int, parent_id: int | None) -> bool:
         settings = await self.service.settings_for(guild_id)

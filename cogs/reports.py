@@ -14,15 +14,23 @@ from bot.discord_ui.checks import moderators_only
 from bot.discord_ui.render import COLOUR
 from bot.discord_ui.replies import NO_PINGS, respond
 from bot.discord_ui.transformers import ChannelOption, PeriodOption
-from bot.reports.model import Report
+from bot.reports.model import OpenReport, Report
 from bot.reports.service import RenderedReport
 from bot.settings.guild import GuildSettings
-from bot.util.text import clip
+from bot.util.text import clip, escape
 from bot.util.timeutil import Period
 
 log = logging.getLogger(__name__)
 
 DIGEST_TICK = 300.0   # seconds between checks for due digests
+OPEN_REPORTS_SHOWN = 5
+
+
+def open_report_line(o: OpenReport) -> str:
+    """One open report for the embed: where, whose message, and what the reporters said."""
+    reasons = "; ".join(f"“{escape(clip(r.reason, 120))}”" for r in o.reasons if r.reason) or "no reason given"
+    gone = " (deleted since)" if o.deleted else ""
+    return f"#{o.report_id} [message]({o.jump_url}){gone} by <@{o.author_id}> in <#{o.location.where}>: {reasons}"
 
 
 def headline_embed(report: Report, title: str) -> discord.Embed:
@@ -32,7 +40,14 @@ def headline_embed(report: Report, title: str) -> discord.Embed:
     embed.add_field(name="Edits / deletes", value=f"{report.edits:,} / {report.deletes:,}")
     embed.add_field(name="Links / summaries", value=f"{report.links_shared:,} / {report.summaries:,}")
     embed.add_field(name="Questions", value=f"{report.questions:,} ({report.unanswered} not in the article)")
-    embed.add_field(name="Flags / open reports", value=f"{report.flags_total:,} / {len(report.open_reports)}")
+    embed.add_field(name="Flags", value=f"{report.flags_total:,}")
+    embed.add_field(name="Member reports", value=f"{len(report.open_reports)} open · "
+                    f"{len(report.resolved_reports)} resolved in the period")
+    if report.open_reports:
+        shown = [open_report_line(o) for o in report.open_reports[:OPEN_REPORTS_SHOWN]]
+        if len(report.open_reports) > OPEN_REPORTS_SHOWN:
+            shown.append(f"…and {len(report.open_reports) - OPEN_REPORTS_SHOWN} more in the attached report")
+        embed.add_field(name="Open member reports", inline=False, value=clip("\n".join(shown), 1024))
     if report.busiest_channels:
         embed.add_field(name="Busiest channels", inline=False, value=clip(" · ".join(
             f"<#{c.channel_id}> {c.messages:,}" for c in report.busiest_channels), 1024))

@@ -51,7 +51,7 @@ class Summaries(commands.Cog):
         if not links:
             return
         await self.service.record_links(message.id, links, guild_id=message.guild.id,
-                                        channel_id=message.channel.id, user_id=message.author.id,
+                                        location=location(message.channel), user_id=message.author.id,
                                         created_at=to_ms(message.created_at))
         settings = await self.services.guild_settings.get(message.guild.id)
         if settings.summary_mode == "auto" and channel_allowed(settings, message.channel):  # type: ignore[arg-type]

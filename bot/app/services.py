@@ -15,9 +15,12 @@ from bot.articles.fetch import Fetcher, FetchPolicy
 from bot.articles.reader import read_article
 from bot.catchup.service import CatchupService
 from bot.extractive.pooled import PooledAnswerer, PooledSummarizer
+from bot.llm.moderation import ModerationClient
 from bot.llm.openai_provider import LLMAnswerer, LLMSummarizer
+from bot.logbook.live import LiveLog
 from bot.logbook.service import LogService
 from bot.logbook.writer import LogWriter
+from bot.moderation.endpoint import ModerationEndpoint
 from bot.questions.service import AnswerService
 from bot.reports.service import ReportService
 from bot.settings.budget import Budget
@@ -42,6 +45,8 @@ class Services:
     summaries: SummaryService
     answers: AnswerService
     reports: ReportService
+    moderation: ModerationEndpoint
+    live_log: LiveLog
     catchup: CatchupService
 
 
@@ -98,9 +103,12 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             llm_client=client,
             summaries=SummaryService(
                 db, partial(read_article, fetcher=fetcher, workers=workers), PooledSummarizer(workers),
-                llm_summarizer, budget, article_ttl_ms=ttl, summary_ttl_ms=ttl),
+                llm_summarizer, budget, article_ttl_ms=ttl, summary_ttl_ms=ttl, workers=workers),
             answers=AnswerService(db, PooledAnswerer(workers), llm_answerer, budget),
             reports=ReportService(db, guild_settings, budget, llm_summarizer, workers=workers),
+            moderation=ModerationEndpoint(ModerationClient(client) if client else None,
+                                          base_url=settings.openai_base_url),
+            live_log=LiveLog(db, log_service, guild_settings),
             catchup=CatchupService(log_service, budget, client, model, context_tokens=settings.llm_context_tokens,
                                    message_content=settings.discord_message_content, workers=workers),
         )

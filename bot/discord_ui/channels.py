@@ -12,3 +12,9 @@ def location(channel: object) -> Location:
     if isinstance(channel, discord.Thread):
         return Location(channel.parent_id or channel.id, channel.id)
     return Location(getattr(channel, "id", 0))
+
+
+def postable(client: discord.Client, channel_id: int | None) -> discord.TextChannel | discord.Thread | None:
+    """The text channel or thread with this id, if the bot knows it (e.g. a moderators' channel)."""
+    channel = client.get_channel(channel_id) if channel_id else None
+    return channel if isinstance(channel, discord.TextChannel | discord.Thread) else None

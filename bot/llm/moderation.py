@@ -13,6 +13,14 @@ from bot.llm.chat import map_openai_error
 logger = logging.getLogger(__name__)
 
 MAX_INPUT_CHARS = 8000  # long messages are judged by their start; Discord caps messages at 4000 anyway
+PROBE_INPUT = "ping"    # what the start-up check sends: a fixed word, never a member's message
+# Statuses meaning "this server has no moderation endpoint" (Ollama, vLLM, llama.cpp answer 404): waiting
+# and retrying cannot help, unlike 429, 5xx and timeouts.
+UNSUPPORTED_STATUSES = frozenset({404, 405, 501})
+
+
+class ModerationUnsupported(LLMError):
+    """The server has no moderation endpoint (or not the model asked for)."""
 
 
 class ModerationClient:
@@ -37,10 +45,23 @@ class ModerationClient:
                 results[i] = categories
         return results
 
+    async def probe(self) -> None:
+        """One request with a fixed word and no retries; raises ModerationUnsupported when the server has no
+        moderation endpoint, another LLMError when it could not tell."""
+        await self._request([PROBE_INPUT], self.client.with_options(max_retries=0))
+
     async def _classify_batch(self, inputs: list[str]) -> list[list[tuple[str, float]]]:
+        return await self._request(inputs, self.client)
+
+    async def _request(self, inputs: list[str], client: AsyncOpenAI) -> list[list[tuple[str, float]]]:
         self.calls += 1
         try:
-            resp = await self.client.moderations.create(model=self.model, input=inputs)
+            resp = await client.moderations.create(model=self.model, input=inputs)
+        except openai.APIStatusError as err:
+            if err.status_code in UNSUPPORTED_STATUSES:
+                raise ModerationUnsupported(f"{err.status_code} from {err.request.url}") from err
+            logger.warning("moderation request failed: %s", err)
+            raise map_openai_error(err) from err
         except openai.APIError as err:
             logger.warning("moderation request failed: %s", err)
             raise map_openai_error(err) from err

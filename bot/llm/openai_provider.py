@@ -16,6 +16,8 @@ from pydantic import BaseModel
 
 from bot.app.errors import LLMError
 from bot.articles.model import Article
+from bot.extractive import layout
+from bot.extractive.points import fit, near_duplicate
 from bot.extractive.retrieval import Passage, rank_passages, split_passages
 from bot.extractive.text import content_tokens, find_verbatim, split_sentences
 from bot.llm import prompts
@@ -40,7 +42,9 @@ MAX_CHUNKS = 8
 NOTES_OUTPUT_TOKENS = 300
 MAP_CONCURRENCY = 3
 SAFETY_TOKENS = 16           # slack for estimate rounding
-TLDR_CHARS, POINT_CHARS, TITLE_CHARS, ANSWER_CHARS = 400, 300, 200, 1500
+TLDR_CHARS, POINT_CHARS, TITLE_CHARS, ANSWER_CHARS = 700, 300, 200, 1500
+POINTS = {"brief": 3, "detailed": 6, "bullets": 6}   # at most this many key points per style...
+LIST_POINTS = 10                                     # ...except a list article's items
 
 NOT_SAID = "The article doesn't say."           # only after reading the whole article
 NOT_FOUND = "I couldn't find that in the article."  # after reading the passages retrieval chose
@@ -129,8 +133,10 @@ class LLMSummarizer:
         text = article.text.strip()
         if not text:
             raise LLMError("There is no text in this article to summarise.")
+        shape = layout.analyse(text)
+        form = shape.kind if shape.kind != "prose" else None
         meta: dict[str, Any] = {"title": article.title, "site": article.site, "author": article.author,
-                                "date": article.date}
+                                "date": article.date, "form": form}
         usage = TokenUsage()
         note: str | None = None
         messages = prompts.summary_messages(text, style=style, language=language, **meta)
@@ -153,7 +159,7 @@ class LLMSummarizer:
                 _fit(build, joined, limit), schema_name=prompts.SUMMARY_SCHEMA_NAME,
                 schema=prompts.SUMMARY_SCHEMA, max_tokens=self.max_output_tokens, validator=_SummaryOut)
             usage.add(spent)
-        return self._build(article, data, language, note, usage)
+        return self._build(article, data, language, note, usage, style, form)
 
     async def _map(self, article: Article, text: str, language: str | None,
                    usage: TokenUsage) -> tuple[list[str], str | None]:
@@ -198,20 +204,24 @@ class LLMSummarizer:
         return parts, note
 
     def _build(self, article: Article, data: dict[str, Any], language: str | None, note: str | None,
-               usage: TokenUsage) -> Summary:
+               usage: TokenUsage, style: Style = "brief", form: str | None = None) -> Summary:
+        """The model's summary held to the same rules as the built-in one: lines end where a sentence or
+        clause ends, bullets are fragments, no point repeats another or the TL;DR."""
+        fragment = style == "bullets" or form == "list"
         points: list[str] = []
-        seen: set[str] = set()
         for raw in data["key_points"]:
-            point = clean_line(raw, POINT_CHARS, bullet=True)
-            key = point.casefold().rstrip(".")
-            if point and key not in seen:
-                seen.add(key)
+            point = fit(clean_line(raw, 100_000, bullet=True), POINT_CHARS, fragment=fragment)
+            if point and not any(near_duplicate(point, p) or point.casefold() == p.casefold() for p in points):
                 points.append(point)
-        tldr = clean_line(data["tldr"], TLDR_CHARS)
-        if not tldr and not points:
+        tldr = fit(clean_line(data["tldr"], 100_000), TLDR_CHARS) or ""
+        if not tldr and points:
+            tldr = points.pop(0)
+        if not tldr:
             raise LLMError(UNREADABLE)
+        points = [p for p in points if not near_duplicate(p, tldr) and p.casefold() not in tldr.casefold()]
         title = clean_line(data["title"], TITLE_CHARS) or article.title or "Untitled article"
-        return Summary(title=title, tldr=tldr or points[0], key_points=points[:5], provider=self.name,
+        limit = LIST_POINTS if form == "list" else POINTS[style]
+        return Summary(title=title, tldr=tldr, key_points=points[:limit], provider=self.name,
                        model=self.model, language=language or article.language, note=note, usage=usage)
 
 

@@ -43,7 +43,7 @@ SUMMARY_SCHEMA: dict[str, Any] = {
     "properties": {
         "title": {"type": "string"},
         "tldr": {"type": "string"},
-        "key_points": {"type": "array", "items": {"type": "string"}, "minItems": 3, "maxItems": 5},
+        "key_points": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 10},
     },
     "required": ["title", "tldr", "key_points"],
     "additionalProperties": False,
@@ -94,11 +94,33 @@ _LANGUAGES = {
 }
 
 _STYLE_RULES: dict[str, str] = {
-    "brief": "tldr: one or two plain sentences. key_points: exactly 3 short points, one sentence each.",
-    "detailed": "tldr: three or four sentences covering who, what, when and why. key_points: 5 points, "
-                "each one or two sentences with the concrete facts (names, numbers, dates).",
-    "bullets": "tldr: a single short sentence. key_points: 5 terse bullet fragments of at most 15 words, "
-               "no full stops needed.",
+    "brief": "tldr: one plain sentence of at most 30 words. key_points: exactly 3 points, each one short "
+             "complete sentence of at most 25 words.",
+    "detailed": "tldr: three or four sentences covering who, what, when and why. key_points: 6 points, "
+                "each one or two complete sentences with the concrete facts (names, numbers, dates).",
+    "bullets": "tldr: a single short sentence of at most 20 words. key_points: 6 terse bullet fragments of "
+               "at most 12 words each, not full sentences, with no full stop at the end.",
+}
+
+# What key_points must be, whatever the style.
+_POINT_RULES = (
+    "Each key point is a different fact, ends at the end of a sentence or clause (never cut off, never "
+    "ending in an ellipsis), and does not repeat the tldr. Quotation marks that a point opens, it closes."
+)
+
+# The extractor's leftovers that are not the article, by kind (the text was cleaned, but not perfectly).
+_ARTICLE_ONLY_RULE = (
+    "Summarise only the article's own reporting. Ignore anything in the data that is not part of the "
+    "article: legal, copyright or trademark notices, cookie or privacy notices, newsletter, subscription "
+    "or sharing prompts, photo credits, bylines and datelines, other stories' headlines, and readers' "
+    "comments."
+)
+
+_FORMAT_RULES: dict[str, str] = {
+    "interview": "The metadata says this article is an interview: summarise what the interviewee says "
+                 "(the answers); never use the interviewer's questions as the tldr or as key points.",
+    "list": "The metadata says this article is a numbered list: its key_points are the list's items, one "
+            "point per item in the article's order (up to 10), each a short phrase.",
 }
 
 _DATA_RULE = (
@@ -148,33 +170,43 @@ def _language_rule(language: str | None, default: str) -> str:
     return f"Write in {name}." if name else default
 
 
-def _metadata(title: str | None, site: str | None, author: str | None, date: str | None) -> str:
-    rows = [f"{k}: {v}" for k, v in (("title", title), ("site", site), ("author", author), ("date", date)) if v]
+def _metadata(title: str | None, site: str | None, author: str | None, date: str | None,
+              form: str | None = None) -> str:
+    rows = [f"{k}: {v}" for k, v in (("title", title), ("site", site), ("author", author), ("date", date),
+                                     ("format", form)) if v]
     return fence("metadata", "\n".join(rows)) + "\n" if rows else ""
 
 
-def summary_system(style: Style, language: str | None, *, from_notes: bool) -> str:
+def summary_system(style: Style, language: str | None, *, from_notes: bool, form: str | None = None) -> str:
     source = ("notes taken from consecutive parts of one long article, inside <notes>"
               if from_notes else "the article inside <article>")
-    return "\n".join([
+    lines = [
         TASK_SUMMARY,
         "You summarise news articles and blog posts for a chat community.",
         f"The user message contains {source}. {_DATA_RULE}",
         "Produce a JSON object with: title (the article's title, at most 120 characters), tldr (the gist), "
-        "key_points (3 to 5 distinct points, most important first).",
+        "key_points (distinct points, most important first).",
         f"Style: {_STYLE_RULES[style]}",
+        _POINT_RULES,
+        _ARTICLE_ONLY_RULE,
+    ]
+    if form in _FORMAT_RULES:
+        lines.append(_FORMAT_RULES[form])
+    lines += [
         "Only state facts that are in the data; do not add opinions or outside knowledge.",
         _language_rule(language, "Write in the language of the article."),
         _OUTPUT_RULE,
-    ])
+    ]
+    return "\n".join(lines)
 
 
 def summary_messages(text: str, *, style: Style, language: str | None, title: str | None = None,
                      site: str | None = None, author: str | None = None, date: str | None = None,
-                     from_notes: bool = False) -> list[Message]:
+                     from_notes: bool = False, form: str | None = None) -> list[Message]:
+    """`form` is "interview" or "list" when the article is laid out so (bot/extractive/layout.py)."""
     body = fence("notes", text) if from_notes else fence("article", text)
-    user = _metadata(title, site, author, date) + body + "\n\nSummarise the data above."
-    return [{"role": "system", "content": summary_system(style, language, from_notes=from_notes)},
+    user = _metadata(title, site, author, date, form) + body + "\n\nSummarise the data above."
+    return [{"role": "system", "content": summary_system(style, language, from_notes=from_notes, form=form)},
             {"role": "user", "content": user}]
 
 
@@ -185,6 +217,7 @@ def notes_system(language: str | None) -> str:
         f"The user message contains that part inside <article>. {_DATA_RULE}",
         "Produce a JSON object with notes: up to 6 short factual notes (names, numbers, dates, claims), "
         "most important first.",
+        _ARTICLE_ONLY_RULE,
         _language_rule(language, "Write in the language of the article."),
         _OUTPUT_RULE,
     ])

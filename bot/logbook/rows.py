@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, overload
 
+from bot.store.location import Location
+
 # Lone surrogates cannot be encoded as UTF-8 (SQLite would refuse the row); replace, never drop.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -49,6 +51,10 @@ class MessageRow:
         return self.author_bot or self.webhook_id is not None
 
     @property
+    def location(self) -> Location:
+        return Location(self.channel_id, self.thread_id)
+
+    @property
     def where(self) -> int:
         """The channel Discord's history API knows it under (the thread, when in one)."""
         return self.thread_id or self.channel_id
@@ -68,6 +74,7 @@ class Delete:
     message_ids: list[int]
     guild_id: int
     deleted_at: int
+    location: Location | None = None   # where the event said they were (the live log checks exclusions)
 
 
 @dataclass(slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Literal, TextIO
 
@@ -22,6 +22,8 @@ from bot.util.timeutil import iso, now_ms
 log = logging.getLogger(__name__)
 
 ExportFormat = Literal["jsonl", "csv"]
+LogOp = MessageRow | Edit | Delete | ThreadEvent | Cursor
+Observer = Callable[[LogOp], None]
 DAY_MS = 86_400_000
 
 
@@ -38,6 +40,16 @@ class LogService:
         self.writer = writer
         self.guild_settings = guild_settings
         self._opted_out: set[tuple[int, int]] = set()
+        self._observers: list[Observer] = []
+
+    def add_observer(self, observer: Observer) -> None:
+        """Call `observer(op)` for every operation queued from now on (after privacy rules applied). Observers
+        run on the event handlers' path: they must only take note (e.g. append to a queue) and return."""
+        self._observers.append(observer)
+
+    def remove_observer(self, observer: Observer) -> None:
+        if observer in self._observers:
+            self._observers.remove(observer)
 
     async def load(self) -> None:
         self._opted_out = await store.opted_out_members(self.db)
@@ -55,9 +67,14 @@ class LogService:
     def is_opted_out(self, guild_id: int, user_id: int) -> bool:
         return (guild_id, user_id) in self._opted_out
 
-    async def record(self, op: MessageRow | Edit | Delete | ThreadEvent | Cursor) -> None:
+    async def record(self, op: LogOp) -> None:
         if not self.writer.put_nowait(op):
             await self.writer.put(op)   # backpressure: wait for room, never drop
+        for observer in self._observers:
+            try:
+                observer(op)
+            except Exception:
+                log.exception("log observer %r failed", observer)
 
     async def record_message(self, row: MessageRow) -> bool:
         """Log a message if the guild wants it; strips content of opted-out members. True if queued."""

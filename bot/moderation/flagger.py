@@ -1,30 +1,30 @@
-"""Flagging logged messages for moderators, off the hot path.
+"""Flagging logged messages for moderators with the local rules, off the hot path; a flag never edits or
+deletes anything.
 
-A `Flagger` reads committed messages after a persistent cursor (in id order, i.e. time order for
-Discord snowflakes), checks them and stores flags; a flag never edits or deletes anything.
-
-- Local rules always run (in the worker pool, one trip per chunk): the guild's words and /regexes/, mass
-  mentions, invite links and flooding. With a `ModerationClient` the moderation endpoint's categories are added.
-- The scan stays `settle_ms` behind the clock: the log writer commits in batches, so a message can
-  land a little after a newer one; waiting lets such stragglers be committed before the cursor passes.
-  Messages logged later than that (backfill of old history) are not checked.
-- The cursor moves in the same transaction as the flags of the messages it passes. When the endpoint
-  answers 429 the run stops before the unprocessed chunk and pauses for the Retry-After time, so
-  nothing is skipped and nothing is checked twice. Other endpoint failures pause too; after
-  `MAX_ENDPOINT_FAILURES` in a row on the same chunk it is checked with local rules only, so a bad key
-  or an input the endpoint refuses cannot stall flagging for good.
+Two ways in, one set of flags (a flag is unique per message, category and provider, so whichever path
+stores it first wins and moderators hear of it once):
+- live: the log service hands every message it queues to `observe`; `check_live` (a background job woken
+  by new rows) checks them against the stateless rules at once: the guild's words and /regexes/, mass
+  mentions, invite links. Word rules fire within a moment of the message. The rules are matched in the
+  worker pool, one trip per batch (an admin's regex is untrusted input too).
+- in order: `run_once` reads committed messages after a persistent cursor (id order, i.e. time order for
+  Discord snowflakes), `settle_ms` behind the clock so a message committed a little after a newer one is
+  not passed over, and runs every rule including flooding (which needs the messages in order). The
+  cursor moves in the same transaction as the flags of the messages it passes, so a restart neither skips
+  nor repeats. This pass never waits on anything remote: the moderation endpoint has its own pass and
+  cursor (bot/moderation/endpoint_scan.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import time
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from bot.app.errors import LLMError, LLMRateLimited
-from bot.llm.moderation import ModerationClient
+from bot.logbook.rows import MessageRow
 from bot.moderation.rules import FLOOD_REPEAT_MS, FloodWindow, check_batch
 from bot.settings.guild import GuildSettings
 from bot.store import moderation as store
@@ -36,84 +36,102 @@ from bot.util.workers import Workers, WorkersClosed, WorkFailed, run_or_call
 log = logging.getLogger(__name__)
 
 CURSOR_NAME = "flagger"
-SETTLE_MS = 10_000              # how far the scan stays behind the clock
+SETTLE_MS = 10_000              # how far the in-order scan stays behind the clock
 FIRST_RUN_LOOKBACK_MS = 3_600_000   # with no cursor yet, start an hour back (not the whole history)
-RATE_LIMIT_PAUSE_S = 30.0       # pause after a 429 without Retry-After
-ERROR_PAUSE_S = 60.0            # pause after any other endpoint failure ...
-MAX_ENDPOINT_FAILURES = 3       # ... and after this many in a row, check that chunk with local rules only
+LIVE_CAPACITY = 10_000          # rows waiting for the live check; older ones are left to the in-order scan
 RULES_PROVIDER, OPENAI_PROVIDER = "rules", "openai"
 
 SettingsFor = Callable[[int], Awaitable[GuildSettings]]
 FlagListener = Callable[[list[Flag]], Awaitable[None]]
 
 
-class RateLimiter:
-    """A token bucket: `rate` calls per second on average, bursts of `burst`."""
-
-    def __init__(self, rate: float, burst: int = 1, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
-        if rate <= 0 or burst < 1:
-            raise ValueError("rate must be positive and burst at least 1")
-        self.rate, self.burst, self._clock, self._sleep = rate, burst, clock, sleep
-        self._tokens = float(burst)
-        self._stamp = clock()
-        self._lock = asyncio.Lock()
-
-    async def acquire(self) -> None:
-        async with self._lock:
-            while True:
-                now = self._clock()
-                self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
-                self._stamp = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
-                    return
-                await self._sleep((1 - self._tokens) / self.rate)
-
-
-# -- the flagger -----------------------------------------------------------------------------------
-
 @dataclass(slots=True)
 class FlaggerStats:
-    processed: int = 0
+    processed: int = 0           # messages the in-order scan passed
+    live_checked: int = 0        # messages checked by the live path
     flags: int = 0
     endpoint_calls: int = 0
     rate_limited: int = 0
     errors: int = 0
 
 
+async def notify(on_flags: FlagListener | None, new: list[Flag]) -> None:
+    """Tell the listener (the moderators' channel) about new flags; its failure never loses a flag."""
+    if not new or on_flags is None:
+        return
+    try:
+        await on_flags(new)
+    except Exception:
+        log.exception("flag listener failed for %d new flags", len(new))
+
+
+async def start_cursor(db: Database, names: Sequence[str], lookback_ms: int, clock_ms: Callable[[], int]) -> int:
+    """The first stored cursor among `names`, else `lookback_ms` before now."""
+    for name in names:
+        stored = await store.get_cursor(db, name)
+        if stored is not None:
+            return stored
+    return ms_to_snowflake(clock_ms() - lookback_ms)
+
+
+def scan_row(row: MessageRow) -> ScanRow:
+    return ScanRow(row.id, row.guild_id, row.location, row.author_id,
+                   None if row.opted_out else row.content, row.created_at)
+
+
 class Flagger:
-    def __init__(self, db: Database, settings_for: SettingsFor, *, moderation: ModerationClient | None = None,
-                 requests_per_second: float = 1.0, burst: int = 3, on_flags: FlagListener | None = None,
+    def __init__(self, db: Database, settings_for: SettingsFor, *, on_flags: FlagListener | None = None,
                  cursor_name: str = CURSOR_NAME, settle_ms: int = SETTLE_MS,
                  first_run_lookback_ms: int = FIRST_RUN_LOOKBACK_MS, clock_ms: Callable[[], int] = now_ms,
-                 monotonic: Callable[[], float] = time.monotonic, workers: Workers | None = None) -> None:
+                 live_capacity: int = LIVE_CAPACITY, workers: Workers | None = None) -> None:
         self.db = db
         self.workers = workers      # the guild's rules (admins' regexes) are matched there
         self.settings_for = settings_for
-        self.moderation = moderation
         self.on_flags = on_flags
         self.cursor_name = cursor_name
         self.settle_ms = settle_ms
         self.first_run_lookback_ms = first_run_lookback_ms
         self._clock_ms = clock_ms
-        self._monotonic = monotonic
-        self._limiter = RateLimiter(requests_per_second, burst)
-        self._paused_until = 0.0
-        self._failures = 0
         self._cursor: int | None = None
+        self._live: deque[ScanRow] = deque(maxlen=live_capacity)
+        self._live_ready = asyncio.Event()
         self.window = FloodWindow()
         self.stats = FlaggerStats()
 
-    @property
-    def paused_for(self) -> float:
-        """Seconds until the endpoint may be called again after a 429 or failure (0 if not paused)."""
-        return max(0.0, self._paused_until - self._monotonic())
+    # -- live ----------------------------------------------------------------------------------
+
+    def observe(self, op: object) -> None:
+        """A log-service observer: remember queued messages for the live check (never blocks)."""
+        if isinstance(op, MessageRow) and op.content and not op.opted_out:
+            self._live.append(scan_row(op))
+            self._live_ready.set()
+
+    async def check_live(self) -> int:
+        """Check the messages observed so far with the stateless rules; returns how many were checked."""
+        rows = list(self._live)
+        self._live.clear()
+        self._live_ready.clear()
+        if not rows:
+            return 0
+        flags = await self._rule_flags(rows, flood=False)
+        new = await store.save_flags(self.db, flags) if flags else []
+        self.stats.live_checked += len(rows)
+        self.stats.flags += len(new)
+        await notify(self.on_flags, new)
+        return len(rows)
+
+    async def run_live(self, interval: float = 5.0) -> float:
+        """One run of the live job: wait (up to `interval`) until messages arrive, then check them."""
+        if not self._live:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._live_ready.wait(), interval)
+        await self.check_live()
+        return 0.0
+
+    # -- in order ------------------------------------------------------------------------------
 
     async def _load_cursor(self) -> int:
-        stored = await store.get_cursor(self.db, self.cursor_name)
-        if stored is None:
-            stored = ms_to_snowflake(self._clock_ms() - self.first_run_lookback_ms)
+        stored = await start_cursor(self.db, [self.cursor_name], self.first_run_lookback_ms, self._clock_ms)
         # Seed the flood windows with the minute before the cursor, so a restart does not forget a flood.
         seed_from = max(0, stored - (FLOOD_REPEAT_MS << 22))
         for row in await store.messages_after(self.db, seed_from, stored, 10_000):
@@ -122,96 +140,38 @@ class Flagger:
 
     async def run_once(self, limit: int = 500) -> int:
         """Check up to `limit` messages after the cursor; returns how many the cursor moved past."""
-        if self.paused_for > 0:
-            return 0
         if self._cursor is None:
             self._cursor = await self._load_cursor()
         up_to = ms_to_snowflake(self._clock_ms() - self.settle_ms) - 1
         rows = await store.messages_after(self.db, self._cursor, up_to, limit)
-        done = 0
-        for chunk in self._chunks(rows):
-            try:
-                remote = await self._classify(chunk)
-            except LLMRateLimited as exc:
-                self.stats.rate_limited += 1
-                pause = exc.retry_after if exc.retry_after is not None else RATE_LIMIT_PAUSE_S
-                self._paused_until = self._monotonic() + pause
-                log.info("moderation endpoint rate limited; flagging resumes in %.1f s", pause)
-                break
-            except LLMError as exc:
-                self.stats.errors += 1
-                self._failures += 1
-                if self._failures < MAX_ENDPOINT_FAILURES:
-                    self._paused_until = self._monotonic() + ERROR_PAUSE_S
-                    log.warning("moderation endpoint failed (%s); flagging resumes in %.0f s", exc,
-                                ERROR_PAUSE_S)
-                    break
-                # Not a rate limit and not going away (bad key, a refused input): local rules must not
-                # stall behind it, so these messages go without the endpoint's categories.
-                log.warning("moderation endpoint failed %d times (%s); checking %d messages with local rules "
-                            "only", self._failures, exc, len(chunk))
-                remote = []
-            self._failures = 0
-            try:
-                flags = await self._local_flags(chunk) + remote
-                new = await store.save_flags(self.db, flags, cursor=(self.cursor_name, chunk[-1].id))
-            except BaseException:
-                # The flood windows saw messages whose flags were not stored: start afresh from the cursor.
-                self._cursor, self.window = None, FloodWindow()
-                raise
-            self._cursor = chunk[-1].id
-            done += len(chunk)
-            self.stats.processed += len(chunk)
-            self.stats.flags += len(new)
-            if new and self.on_flags is not None:
-                try:
-                    await self.on_flags(new)
-                except Exception:
-                    log.exception("flag listener failed for %d new flags", len(new))
-        return done
+        if not rows:
+            return 0
+        try:
+            flags = await self._rule_flags(rows, flood=True)
+            new = await store.save_flags(self.db, flags, cursor=(self.cursor_name, rows[-1].id))
+        except BaseException:
+            # The flood windows saw messages whose flags were not stored: start afresh from the cursor.
+            self._cursor, self.window = None, FloodWindow()
+            raise
+        self._cursor = rows[-1].id
+        self.stats.processed += len(rows)
+        self.stats.flags += len(new)
+        await notify(self.on_flags, new)
+        return len(rows)
 
     async def run(self, interval: float = 5.0, *, limit: int = 500) -> float:
         """One run for the bot's background jobs; returns the seconds until the next: none while there is a
-        backlog, else `interval`, or longer while the endpoint asked us to pause."""
+        backlog, else `interval`."""
         done = await self.run_once(limit)
-        return 0.0 if done >= limit else max(interval, self.paused_for)
+        return 0.0 if done >= limit else interval
 
-    def _chunks(self, rows: list[ScanRow]) -> list[list[ScanRow]]:
-        """Without an endpoint, one chunk; with one, chunks holding at most one request's worth of texts."""
-        if self.moderation is None or not rows:
-            return [rows] if rows else []
-        size = self.moderation.batch_size
-        chunks: list[list[ScanRow]] = [[]]
-        texts = 0
-        for row in rows:
-            if row.content is not None and texts == size:
-                chunks.append([])
-                texts = 0
-            chunks[-1].append(row)
-            texts += row.content is not None
-        return chunks
-
-    async def _classify(self, chunk: list[ScanRow]) -> list[Flag]:
-        if self.moderation is None:
-            return []
-        checked = [r for r in chunk if r.content is not None and r.content.strip()]
-        if not checked:
-            return []
-        await self._limiter.acquire()
-        self.stats.endpoint_calls += 1
-        results = await self.moderation.classify([r.content or "" for r in checked])
-        at = self._clock_ms()
-        return [Flag(r.guild_id, r.channel_id, r.id, r.author_id, category, score, OPENAI_PROVIDER,
-                     self.moderation.model, r.created_at, at)
-                for r, hits in zip(checked, results, strict=True) for category, score in hits]
-
-    async def _local_flags(self, chunk: list[ScanRow]) -> list[Flag]:
+    async def _rule_flags(self, rows: Sequence[ScanRow], *, flood: bool) -> list[Flag]:
         at = self._clock_ms()
         rules: dict[int, tuple[str, ...]] = {}
-        for r in chunk:
+        for r in rows:
             if r.content is not None and r.guild_id not in rules:
                 rules[r.guild_id] = tuple((await self.settings_for(r.guild_id)).mod_rules)
-        checked = [r for r in chunk if r.content is not None]
+        checked = [r for r in rows if r.content is not None]
         try:
             found = await run_or_call(self.workers, check_batch, [(r.content or "", rules[r.guild_id])
                                                                   for r in checked])
@@ -223,9 +183,8 @@ class Flagger:
             found = [[] for _ in checked]
         flags: list[Flag] = []
         for r, hits in zip(checked, found, strict=True):
-            flood = self.window.observe(r)
-            if flood:
-                hits.append(("flood", flood))
-            flags.extend(Flag(r.guild_id, r.channel_id, r.id, r.author_id, category, 1.0, RULES_PROVIDER,
-                              detail, r.created_at, at) for category, detail in hits)
+            if flood and (burst := self.window.observe(r)):
+                hits.append(("flood", burst))
+            flags.extend(Flag(r.guild_id, r.location, r.id, r.author_id, category, 1.0, RULES_PROVIDER, detail,
+                              r.created_at, at) for category, detail in hits)
         return flags

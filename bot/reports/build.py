@@ -16,11 +16,13 @@ from urllib.parse import urlsplit
 
 from bot.reports.digest import extractive_digest
 from bot.reports.model import ChannelCount, ChannelDigest, FlagCategory, OpenReport, Report, SeriesPoint
-from bot.store import moderation as mod_store
+from bot.store import member_reports as reports_store
+from bot.store import names as names_store
 from bot.store import reports as store
 from bot.store.db import Database
-from bot.store.location import jump_url
+from bot.store.member_reports import MemberReport
 from bot.store.moderation import Flag
+from bot.store.names import Names
 from bot.store.reports import HOUR_MS, Scope
 
 log = logging.getLogger(__name__)
@@ -75,17 +77,39 @@ async def build_report(db: Database, guild_id: int, *, since_ms: int, until_ms: 
                     for cat, n in await store.flag_counts(db, scope)]
 
     # Open now and filed before the period ended: an old open report still wants attention.
-    opened = await mod_store.reports_where(db, guild_id, status="open", until_ms=until_ms,
-                                           channel_id=channel_id, member_id=member_id)
-    report.open_reports = [OpenReport(r.id, r.channel_id, r.message_id, r.author_id, r.reporters,
-                                      r.created_at, jump_url(r.guild_id, r.channel_id, r.message_id))
-                           for r in opened]
+    opened = await reports_store.reports_where(db, guild_id, status="open", until_ms=until_ms,
+                                               channel_id=channel_id, member_id=member_id)
+    closed = await reports_store.resolved_between(db, guild_id, since_ms, until_ms, channel_id=channel_id,
+                                                  member_id=member_id)
+    deleted = await reports_store.deleted_messages(db, [r.message_id for r in (*opened, *closed)])
+    report.open_reports = [_entry(r, deleted) for r in opened]
+    report.resolved_reports = [_entry(r, deleted) for r in closed]
 
     for busy in report.busiest_channels[:DIGEST_CHANNELS]:
         texts = await store.channel_texts(db, scope, busy.channel_id, DIGEST_TEXTS)
         text = await _digest(busy.channel_id, texts, digest, extractive)
         report.digests.append(ChannelDigest(busy.channel_id, busy.messages, text))
+    report.names = await _names(db, report)
     return report
+
+
+def _entry(r: MemberReport, deleted: set[int]) -> OpenReport:
+    return OpenReport(r.id, r.location, r.message_id, r.author_id, r.reporters, r.created_at, r.jump_url,
+                      r.reasons, r.content, r.message_id in deleted, r.resolution, r.resolved_by, r.resolved_at)
+
+
+async def _names(db: Database, report: Report) -> Names:
+    """Names for every channel, thread and member the report shows (ids stay where no name is known)."""
+    flags = [f for c in report.flags for f in c.examples]
+    reports = [*report.open_reports, *report.resolved_reports]
+    places = [*(f.location for f in flags), *(o.location for o in reports)]
+    channels = {c.channel_id for c in report.busiest_channels} | {d.channel_id for d in report.digests}
+    channels |= {p.channel_id for p in places} | ({report.channel_id} if report.channel_id else set())
+    members = {f.author_id for f in flags} | {o.author_id for o in reports}
+    members |= {r.reporter_id for o in reports for r in o.reasons}
+    members |= {o.resolved_by for o in reports if o.resolved_by} | ({report.member_id} if report.member_id else set())
+    return await names_store.lookup(db, report.guild_id, channels=channels, members=members,
+                                    threads={p.thread_id for p in places if p.thread_id})
 
 
 async def _digest(channel_id: int, texts: list[str], digest: DigestFn | None, extractive: DigestFn | None) -> str:

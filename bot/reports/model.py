@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.store.location import Location
+from bot.store.member_reports import ReporterReason
 from bot.store.moderation import Flag
+from bot.store.names import Names
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +26,28 @@ class FlagCategory:
 
 @dataclass(frozen=True, slots=True)
 class OpenReport:
+    """A member report as reports show it, open or closed."""
     report_id: int
-    channel_id: int
+    location: Location
     message_id: int
     author_id: int
     reporters: int
     created_at: int
     jump_url: str
+    reasons: tuple[ReporterReason, ...] = ()
+    content: str | None = None           # the message as reported; None when the author's text is private
+    deleted: bool = False                # the message was deleted since (the snapshot stays)
+    resolution: str | None = None        # resolved | dismissed; None while open
+    resolved_by: int | None = None
+    resolved_at: int | None = None
+
+    @property
+    def channel_id(self) -> int:
+        return self.location.channel_id
+
+    @property
+    def status(self) -> str:
+        return "open" if self.resolution is None else "resolved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +84,11 @@ class Report:
     answered: int = 0
     flags: list[FlagCategory] = field(default_factory=list)
     open_reports: list[OpenReport] = field(default_factory=list)
+    resolved_reports: list[OpenReport] = field(default_factory=list)   # closed during the period
     series_unit: Literal["hour", "day"] = "day"
     series: list[SeriesPoint] = field(default_factory=list)
     digests: list[ChannelDigest] = field(default_factory=list)
+    names: Names = field(default_factory=Names)        # of the guild, channels, threads and members shown
 
     @property
     def unanswered(self) -> int:

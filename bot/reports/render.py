@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.reports.model import Report
-from bot.util.text import escape
+from bot.reports import labels
+from bot.reports.model import OpenReport, Report
+from bot.util.text import clip, escape
 from bot.util.timeutil import from_ms, iso
 
 NONE = "None."
 _SPARKS = "▁▂▃▄▅▆▇█"
 
 SECTIONS = ("Activity", "Busiest channels", "Busiest hours (UTC)", "Edits and deletes", "Links shared",
-            "Summaries", "Questions", "Flags", "Open member reports", "Messages over time",
-            "What was discussed")
+            "Summaries", "Questions", "Flags", "Open member reports", "Resolved member reports",
+            "Messages over time", "What was discussed")
+SNAPSHOT_CHARS = 300
 
 
 def _when(ms: int) -> str:
@@ -32,20 +34,43 @@ def sparkline(values: list[int]) -> str:
     return "".join(_SPARKS[level(v)] for v in values)
 
 
-def render_markdown(report: Report, guild_name: str) -> str:
+def _report_lines(r: Report, o: OpenReport) -> list[str]:
+    """A member report: the message, who wrote it where, its reasons and the text as reported."""
+    n = r.names
+    head = (f"- #{o.report_id} [message]({o.jump_url}) by {labels.member(n, o.author_id)} in "
+            f"{labels.place(n, o.location)} — {o.reporters} reporter{'s' if o.reporters != 1 else ''}, "
+            f"since {_when(o.created_at)} UTC")
+    if o.deleted:
+        head += " · message deleted since"
+    if o.resolution is not None:
+        who = f" by {labels.member(n, o.resolved_by)}" if o.resolved_by else ""
+        head += f" · {o.resolution}{who}" + (f" at {_when(o.resolved_at)} UTC" if o.resolved_at else "")
+    lines = [head]
+    lines += [f"  - {labels.member(n, reason.reporter_id)}: "
+              + (f"“{escape(clip(reason.reason, SNAPSHOT_CHARS))}”" if reason.reason else "no reason given")
+              for reason in o.reasons]
+    lines.append(f"  - as reported: “{escape(clip(o.content, SNAPSHOT_CHARS))}”" if o.content
+                 else "  - as reported: the author's text is private")
+    return lines
+
+
+def render_markdown(report: Report, guild_name: str | None = None) -> str:
+    """`guild_name` heads the report; else the name the bot saw for the guild, else its id."""
     r = report
+    n = r.names
     scope = []
     if r.channel_id is not None:
-        scope.append(f"channel <#{r.channel_id}>")
+        scope.append(f"channel {labels.channel(n, r.channel_id)}")
     if r.member_id is not None:
-        scope.append(f"member <@{r.member_id}>")
-    lines = [f"# Report for {escape(guild_name)}",
+        scope.append(f"member {labels.member(n, r.member_id)}")
+    heading = guild_name or n.guild or f"guild {r.guild_id}"
+    lines = [f"# Report for {escape(heading)}",
              f"{_when(r.since_ms)} → {_when(r.until_ms)} UTC" + (" · " + ", ".join(scope) if scope else "")]
     sections: dict[str, list[str]] = {title: [NONE] for title in SECTIONS}
     sections["Activity"] = [f"- Messages: {r.messages:,}", f"- Active members: {r.active_members:,}",
                             f"- New participants: {r.new_participants:,}"]
     if r.busiest_channels:
-        sections["Busiest channels"] = [f"{i}. <#{c.channel_id}> — {c.messages:,} messages"
+        sections["Busiest channels"] = [f"{i}. {labels.channel(n, c.channel_id)} — {c.messages:,} messages"
                                         for i, c in enumerate(r.busiest_channels, 1)]
     if any(r.hours):
         top = sorted(range(24), key=lambda h: (-r.hours[h], h))[:3]
@@ -66,13 +91,13 @@ def render_markdown(report: Report, guild_name: str) -> str:
     if r.flags:
         sections["Flags"] = [
             f"- **{escape(c.category)}** ({c.count:,}): "
-            + ", ".join(f"[{i}]({f.jump_url})" for i, f in enumerate(c.examples, 1))
+            + ", ".join(f"[{i}]({f.jump_url}) {labels.member(n, f.author_id)} in {labels.place(n, f.location)}"
+                        for i, f in enumerate(c.examples, 1))
             + (" …" if c.count > len(c.examples) else "") for c in r.flags]
     if r.open_reports:
-        sections["Open member reports"] = [
-            f"- [message]({o.jump_url}) by <@{o.author_id}> in <#{o.channel_id}> — {o.reporters} "
-            f"reporter{'s' if o.reporters != 1 else ''}, since {_when(o.created_at)} UTC"
-            for o in r.open_reports]
+        sections["Open member reports"] = [line for o in r.open_reports for line in _report_lines(r, o)]
+    if r.resolved_reports:
+        sections["Resolved member reports"] = [line for o in r.resolved_reports for line in _report_lines(r, o)]
     if r.messages:
         values = [p.messages for p in r.series]
         peak = max(r.series, key=lambda p: (p.messages, -p.start_ms))
@@ -80,7 +105,7 @@ def render_markdown(report: Report, guild_name: str) -> str:
         sections["Messages over time"] = [f"- per {r.series_unit}: `{sparkline(values)}`",
                                           f"- peak: {peak.messages:,} messages ({label})"]
     if r.digests:
-        sections["What was discussed"] = [f"- <#{d.channel_id}> ({d.messages:,} messages): "
+        sections["What was discussed"] = [f"- {labels.channel(n, d.channel_id)} ({d.messages:,} messages): "
                                           + (d.text or "no readable messages.") for d in r.digests]
     for title in SECTIONS:
         lines += ["", f"## {title}", *sections[title]]
@@ -91,17 +116,35 @@ def _sf(value: int | None) -> str | None:
     return None if value is None else str(value)   # snowflakes exceed JavaScript's safe integers
 
 
+def _report_json(r: Report, o: OpenReport) -> dict[str, Any]:
+    n = r.names
+    return {"report_id": o.report_id, "message_id": _sf(o.message_id), "channel_id": _sf(o.channel_id),
+            "author_id": _sf(o.author_id), "reporters": o.reporters, "created_at": iso(o.created_at),
+            "jump_url": o.jump_url,
+            "thread_id": _sf(o.location.thread_id), "channel_name": labels.plain_place(n, o.location),
+            "author_name": labels.plain_member(n, o.author_id), "status": o.status, "resolution": o.resolution,
+            "resolved_by": _sf(o.resolved_by),
+            "resolved_by_name": labels.plain_member(n, o.resolved_by) if o.resolved_by else None,
+            "resolved_at": iso(o.resolved_at), "deleted": o.deleted, "content": o.content,
+            "reasons": [{"reporter_id": _sf(x.reporter_id), "reporter_name": labels.plain_member(n, x.reporter_id),
+                         "reason": x.reason, "created_at": iso(x.created_at)} for x in o.reasons]}
+
+
 def render_json(report: Report) -> dict[str, Any]:
+    """Keys are only ever added (scripts read them); snowflakes are strings, names None when unknown."""
     r = report
+    names = r.names
     return {
         "guild_id": _sf(r.guild_id),
         "period": {"since": iso(r.since_ms), "until": iso(r.until_ms), "since_ms": r.since_ms,
                    "until_ms": r.until_ms},
-        "filters": {"channel_id": _sf(r.channel_id), "member_id": _sf(r.member_id)},
+        "filters": {"channel_id": _sf(r.channel_id), "member_id": _sf(r.member_id),
+                    "channel_name": labels.channel_name(names, r.channel_id) if r.channel_id else None,
+                    "member_name": labels.plain_member(names, r.member_id) if r.member_id else None},
         "activity": {"messages": r.messages, "active_members": r.active_members,
                      "new_participants": r.new_participants},
-        "busiest_channels": [{"channel_id": _sf(c.channel_id), "messages": c.messages}
-                             for c in r.busiest_channels],
+        "busiest_channels": [{"channel_id": _sf(c.channel_id), "messages": c.messages,
+                              "channel_name": labels.channel_name(names, c.channel_id)} for c in r.busiest_channels],
         "busiest_hours_utc": list(r.hours),
         "edits": r.edits,
         "deletes": r.deletes,
@@ -114,14 +157,15 @@ def render_json(report: Report) -> dict[str, Any]:
                 {"message_id": _sf(f.message_id), "channel_id": _sf(f.channel_id),
                  "author_id": _sf(f.author_id), "score": round(f.score, 4), "provider": f.provider,
                  "detail": f.detail,
-                 "created_at": iso(f.created_at), "jump_url": f.jump_url} for f in c.examples]}
+                 "created_at": iso(f.created_at), "jump_url": f.jump_url,
+                 "thread_id": _sf(f.location.thread_id), "channel_name": labels.plain_place(names, f.location),
+                 "author_name": labels.plain_member(names, f.author_id)} for f in c.examples]}
             for c in r.flags]},
-        "open_reports": [{"report_id": o.report_id, "message_id": _sf(o.message_id),
-                          "channel_id": _sf(o.channel_id), "author_id": _sf(o.author_id),
-                          "reporters": o.reporters, "created_at": iso(o.created_at), "jump_url": o.jump_url}
-                         for o in r.open_reports],
+        "open_reports": [_report_json(r, o) for o in r.open_reports],
         "series": {"unit": r.series_unit,
                    "points": [{"start": iso(p.start_ms), "messages": p.messages} for p in r.series]},
-        "digests": [{"channel_id": _sf(d.channel_id), "messages": d.messages, "text": d.text}
-                    for d in r.digests],
+        "digests": [{"channel_id": _sf(d.channel_id), "messages": d.messages, "text": d.text,
+                     "channel_name": labels.channel_name(names, d.channel_id)} for d in r.digests],
+        "guild_name": names.guild,
+        "resolved_reports": [_report_json(r, o) for o in r.resolved_reports],
     }

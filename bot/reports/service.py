@@ -80,7 +80,8 @@ class ReportService:
                                   member_id=member_id, digest=self.digest_writer(guild_id),
                                   extractive=self.extractive_digest)
 
-    async def render(self, report: Report, guild_name: str, *, chart: bool = True) -> RenderedReport:
+    async def render(self, report: Report, guild_name: str | None = None, *, chart: bool = True) -> RenderedReport:
+        """`guild_name`: what Discord calls the guild now; without it, the name the bot last saw, else the id."""
         png = await render_chart_png(report) if chart else None
         return RenderedReport(report, render_markdown(report, guild_name), png)
 

@@ -45,6 +45,9 @@ class GuildSettings(BaseModel):
     digest: DigestSchedule = "off"
     digest_hour: int = Field(9, ge=0, le=23)
     mod_rules: list[str] = Field(default_factory=list)               # words, or /regex/
+    # None: the server's default (on with OpenAI, off with a local OPENAI_BASE_URL server)
+    moderation_endpoint: bool | None = None
+    live_log_channel_id: int | None = None                          # edits, deletions, reports posted live
     # budget
     daily_tokens: int = Field(200_000, ge=0, le=100_000_000)         # 0 = no LLM for this guild
     cooldown_seconds: int = Field(20, ge=0, le=86_400)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.articles.model import Article
 from bot.llm.base import Summary
 from bot.store.db import Database
+from bot.store.location import Location
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,10 @@ class SummaryPost:
     source_message_id: int | None
     url: str
     created_at: int
+
+    @property
+    def location(self) -> Location:
+        return Location(self.channel_id, self.thread_id)
 
 
 async def get_article(db: Database, url: str, now: int) -> Article | None:
@@ -119,9 +124,10 @@ async def latest_post(db: Database, channel_id: int, since: int) -> SummaryPost 
     return None if row is None else _post(row)
 
 
-async def add_shared_links(db: Database, message_id: int, urls: list[str], *, guild_id: int, channel_id: int,
+async def add_shared_links(db: Database, message_id: int, urls: list[str], *, guild_id: int, location: Location,
                            user_id: int, created_at: int) -> None:
+    """Links a member shared, where log rows keep them: the channel (a thread's parent) and the thread."""
     await db.transaction([(
-        "INSERT OR IGNORE INTO shared_links (message_id, url, guild_id, channel_id, user_id, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)", [(message_id, u, guild_id, channel_id, user_id, created_at) for u in urls],
-        True)])
+        "INSERT OR IGNORE INTO shared_links (message_id, url, guild_id, channel_id, thread_id, user_id, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(message_id, u, guild_id, *location, user_id, created_at) for u in urls], True)])

@@ -201,6 +201,8 @@ async def forget_member(db: Database, guild_id: int, user_id: int) -> ForgetResu
         await conn.execute(
             "UPDATE member_report_reasons SET reason = NULL WHERE reporter_id = ? AND report_id IN "
             "(SELECT id FROM member_reports WHERE guild_id = ?)", (user_id, guild_id))
+        await conn.execute("DELETE FROM names WHERE guild_id = ? AND id = ? AND kind = 'member'",
+                           (guild_id, user_id))
     return ForgetResult(messages, revisions, questions)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.store.db import Database
+from bot.store.location import Location
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -41,6 +42,10 @@ class SearchHit:
     content: str
     created_at: int
     deleted: bool
+
+    @property
+    def location(self) -> Location:
+        return Location(self.channel_id, self.thread_id)
 
 
 async def search(db: Database, guild_id: int, query: str, *, author_id: int | None = None,
@@ -92,3 +97,52 @@ async def revisions(db: Database, message_id: int) -> list[dict[str, Any]]:
     rows = await db.fetchall("SELECT old_content, new_content, edited_at FROM message_revisions "
                              "WHERE message_id = ? ORDER BY edited_at", (message_id,), read=True)
     return [dict(r) for r in rows]
+
+
+# -- the live log: what the log stored about messages that were just edited or deleted ---------------
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    id: int
+    guild_id: int
+    location: Location
+    author_id: int
+    author_name: str | None
+    author_bot: bool
+    content: str | None          # only kept content: None when opted out, forgotten or purged
+    private: bool                # the content may not be shown (opted out, forgotten, purged)
+    created_at: int
+    attachments: list[str]       # file names
+
+
+def _marks(ids: list[int]) -> str:
+    return ",".join("?" * len(ids))
+
+
+async def stored_messages(db: Database, message_ids: list[int], *, chunk: int = 500) -> dict[int, StoredMessage]:
+    out: dict[int, StoredMessage] = {}
+    for start in range(0, len(message_ids), chunk):
+        part = message_ids[start:start + chunk]
+        rows = await db.fetchall(
+            "SELECT id, guild_id, channel_id, thread_id, author_id, author_name, author_bot, content, "
+            f"content_state, created_at, attachments FROM messages WHERE id IN ({_marks(part)})", part, read=True)
+        for r in rows:
+            kept = r["content_state"] == 0
+            files = [a.get("filename") or "file" for a in json.loads(r["attachments"])] if kept and r["attachments"] \
+                else []
+            out[r["id"]] = StoredMessage(r["id"], r["guild_id"], Location(r["channel_id"], r["thread_id"]),
+                                         r["author_id"], r["author_name"], bool(r["author_bot"]),
+                                         r["content"] if kept else None, not kept, r["created_at"], files)
+    return out
+
+
+async def revisions_at(db: Database, message_ids: list[int], *, chunk: int = 500
+                       ) -> dict[tuple[int, int], tuple[str | None, str | None]]:
+    """(message id, edited_at) -> (text before, text after) of the stored revisions of these messages."""
+    out: dict[tuple[int, int], tuple[str | None, str | None]] = {}
+    for start in range(0, len(message_ids), chunk):
+        part = message_ids[start:start + chunk]
+        for r in await db.fetchall("SELECT message_id, old_content, new_content, edited_at FROM message_revisions "
+                                   f"WHERE message_id IN ({_marks(part)})", part, read=True):
+            out[(r["message_id"], r["edited_at"])] = (r["old_content"], r["new_content"])
+    return out

@@ -1,4 +1,6 @@
-"""SQL of moderation: job cursors, flags, member reports and digest runs.
+"""SQL of moderation: job cursors, the messages the flagger reads, flags and digest runs.
+
+Member reports live in bot/store/member_reports.py.
 
 Writes run in BEGIN IMMEDIATE transactions under the write lock; every plain read goes to the read
 connection. A read left open on the writer connection between aiosqlite calls would hold an old
@@ -8,22 +10,21 @@ another process wrote meanwhile (no busy wait): reading elsewhere keeps the writ
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.store.db import Database
-from bot.store.location import jump_url
+from bot.store.location import Location
 
 
-async def _one(conn: aiosqlite.Connection, sql: str, params: Sequence[object]) -> sqlite3.Row | None:
+async def one_row(conn: aiosqlite.Connection, sql: str, params: Sequence[object]) -> sqlite3.Row | None:
     async with conn.execute(sql, params) as cur:
         row: sqlite3.Row | None = await cur.fetchone()
         return row
-
 
 
 # -- job cursors -----------------------------------------------------------------------------------
@@ -48,25 +49,29 @@ async def set_cursor(db: Database, name: str, value: int) -> None:
 class ScanRow:
     id: int
     guild_id: int
-    channel_id: int
+    location: Location
     author_id: int
     content: str | None       # None when opted out, forgotten or purged: never checked
     created_at: int
 
-
-_SCAN_COLUMNS = "SELECT id, guild_id, channel_id, author_id, content, created_at FROM messages "
+    @property
+    def channel_id(self) -> int:
+        return self.location.channel_id
 
 
 def _scan(rows: Sequence[sqlite3.Row]) -> list[ScanRow]:
-    return [ScanRow(r["id"], r["guild_id"], r["channel_id"], r["author_id"],
+    return [ScanRow(r["id"], r["guild_id"], Location(r["channel_id"], r["thread_id"]), r["author_id"],
                     r["content"] if r["content_state"] == 0 else None, r["created_at"]) for r in rows]
 
 
 async def messages_after(db: Database, after_id: int, up_to_id: int, limit: int) -> list[ScanRow]:
-    """Committed messages with after_id < id <= up_to_id, oldest first (primary key range)."""
+    """Committed messages with after_id < id <= up_to_id, oldest first (primary key range). The text of a
+    member who has opted out since the message was logged is withheld too (it is never checked or sent)."""
     rows = await db.fetchall(
-        "SELECT id, guild_id, channel_id, author_id, content, content_state, created_at FROM messages "
-        "WHERE id > ? AND id <= ? ORDER BY id LIMIT ?", (after_id, up_to_id, limit), read=True)
+        "SELECT m.id, m.guild_id, m.channel_id, m.thread_id, m.author_id, m.content, m.created_at, "
+        "CASE WHEN EXISTS (SELECT 1 FROM privacy p WHERE p.guild_id = m.guild_id AND p.user_id = m.author_id "
+        "AND p.opted_out = 1) THEN 1 ELSE m.content_state END AS content_state FROM messages m "
+        "WHERE m.id > ? AND m.id <= ? ORDER BY m.id LIMIT ?", (after_id, up_to_id, limit), read=True)
     return _scan(rows)
 
 
@@ -75,7 +80,7 @@ async def messages_after(db: Database, after_id: int, up_to_id: int, limit: int)
 @dataclass(frozen=True, slots=True)
 class Flag:
     guild_id: int
-    channel_id: int
+    location: Location
     message_id: int
     author_id: int
     category: str
@@ -87,13 +92,18 @@ class Flag:
     id: int | None = None
 
     @property
+    def channel_id(self) -> int:
+        return self.location.channel_id
+
+    @property
     def jump_url(self) -> str:
-        return jump_url(self.guild_id, self.channel_id, self.message_id)
+        """Opens the message where it is: in its thread when it was posted in one."""
+        return self.location.jump_url(self.guild_id, self.message_id)
 
 
 _INSERT_FLAG = (
-    "INSERT INTO flags (guild_id, channel_id, message_id, author_id, category, score, provider, detail, "
-    "created_at, flagged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "INSERT INTO flags (guild_id, channel_id, thread_id, message_id, author_id, category, score, provider, "
+    "detail, created_at, flagged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (message_id, category, provider) DO NOTHING RETURNING id")
 
 
@@ -105,20 +115,19 @@ async def save_flags(db: Database, flags: Sequence[Flag], *, cursor: tuple[str, 
     new: list[Flag] = []
     async with db.write_transaction() as conn:
         for f in flags:
-            row = await _one(conn, _INSERT_FLAG, (f.guild_id, f.channel_id, f.message_id, f.author_id,
-                                                  f.category, f.score, f.provider, f.detail, f.created_at,
-                                                  f.flagged_at))
+            row = await one_row(conn, _INSERT_FLAG, (f.guild_id, *f.location, f.message_id, f.author_id,
+                                                     f.category, f.score, f.provider, f.detail, f.created_at,
+                                                     f.flagged_at))
             if row is not None:
-                new.append(Flag(f.guild_id, f.channel_id, f.message_id, f.author_id, f.category, f.score,
-                                f.provider, f.detail, f.created_at, f.flagged_at, int(row[0])))
+                new.append(dataclasses.replace(f, id=int(row[0])))
         if cursor is not None:
             await conn.execute(_ADVANCE, cursor)
     return new
 
 
 def flag_from_row(r: sqlite3.Row) -> Flag:
-    return Flag(r["guild_id"], r["channel_id"], r["message_id"], r["author_id"], r["category"], r["score"],
-                r["provider"], r["detail"], r["created_at"], r["flagged_at"], r["id"])
+    return Flag(r["guild_id"], Location(r["channel_id"], r["thread_id"]), r["message_id"], r["author_id"],
+                r["category"], r["score"], r["provider"], r["detail"], r["created_at"], r["flagged_at"], r["id"])
 
 
 async def flags_for_message(db: Database, message_id: int) -> list[Flag]:
@@ -138,161 +147,6 @@ async def flags_between(db: Database, guild_id: int, since_ms: int, until_ms: in
         params.append(member_id)
     rows = await db.fetchall(sql + " ORDER BY created_at, id", params, read=True)
     return [flag_from_row(r) for r in rows]
-
-
-# -- member reports --------------------------------------------------------------------------------
-
-ReportStatus = Literal["open", "resolved"]
-
-
-@dataclass(frozen=True, slots=True)
-class ReporterReason:
-    reporter_id: int
-    reason: str | None
-    created_at: int
-
-
-@dataclass(frozen=True, slots=True)
-class MemberReport:
-    id: int
-    guild_id: int
-    channel_id: int
-    message_id: int
-    author_id: int
-    content: str | None
-    status: ReportStatus
-    mod_message_id: int | None
-    created_at: int
-    updated_at: int
-    resolved_by: int | None = None
-    reasons: tuple[ReporterReason, ...] = field(default=())
-
-    @property
-    def reporters(self) -> int:
-        return len(self.reasons)
-
-    @property
-    def jump_url(self) -> str:
-        return jump_url(self.guild_id, self.channel_id, self.message_id)
-
-
-AddKind = Literal["new", "merged", "reopened", "already_reported", "rate_limited"]
-
-
-@dataclass(frozen=True, slots=True)
-class NewReport:
-    guild_id: int
-    channel_id: int
-    message_id: int
-    author_id: int
-    content: str | None
-    reporter_id: int
-    reason: str | None
-    now: int
-
-
-async def add_report(db: Database, r: NewReport, *, window_ms: int, max_in_window: int
-                     ) -> tuple[AddKind, int | None, int | None]:
-    """Record one member's report in one write transaction: rate limit, merge, reopen.
-
-    Returns (kind, report id, retry_at); retry_at is set when rate limited."""
-    async with db.write_transaction() as conn:
-        return await _add_report(conn, r, window_ms, max_in_window)
-
-
-async def _add_report(conn: aiosqlite.Connection, r: NewReport, window_ms: int, max_in_window: int
-                      ) -> tuple[AddKind, int | None, int | None]:
-    existing = await _one(conn, "SELECT id, status FROM member_reports WHERE guild_id = ? AND message_id = ?",
-                          (r.guild_id, r.message_id))
-    if existing is not None and existing["status"] == "open" and await _one(
-            conn, "SELECT 1 FROM member_report_reasons WHERE report_id = ? AND reporter_id = ?",
-            (existing["id"], r.reporter_id)):
-        return "already_reported", int(existing["id"]), None
-    recent = await _one(
-        conn, "SELECT count(*) AS n, min(rr.created_at) AS oldest FROM member_report_reasons rr "
-        "JOIN member_reports mr ON mr.id = rr.report_id WHERE rr.reporter_id = ? AND rr.created_at > ? "
-        "AND mr.guild_id = ?", (r.reporter_id, r.now - window_ms, r.guild_id))
-    if recent is not None and recent["n"] >= max_in_window:
-        found = None if existing is None else int(existing["id"])
-        return "rate_limited", found, int(recent["oldest"]) + window_ms
-    kind: AddKind
-    if existing is None:
-        row = await _one(
-            conn, "INSERT INTO member_reports (guild_id, channel_id, message_id, author_id, content, status, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id",
-            (r.guild_id, r.channel_id, r.message_id, r.author_id, r.content, r.now, r.now))
-        assert row is not None
-        report_id, kind = int(row["id"]), "new"
-    else:
-        report_id = int(existing["id"])
-        kind = "merged" if existing["status"] == "open" else "reopened"
-        if kind == "reopened":
-            # A fresh round of reports: earlier reporters belong to the resolved round.
-            await conn.execute("DELETE FROM member_report_reasons WHERE report_id = ?",
-                               (report_id,))
-        await conn.execute(
-            "UPDATE member_reports SET status = 'open', updated_at = ?, resolved_by = NULL, "
-            "mod_message_id = CASE WHEN status = 'open' THEN mod_message_id END, "
-            "content = coalesce(content, ?) WHERE id = ?", (r.now, r.content, report_id))
-    await conn.execute(
-        "INSERT INTO member_report_reasons (report_id, reporter_id, reason, created_at) VALUES (?, ?, ?, ?)",
-        (report_id, r.reporter_id, r.reason, r.now))
-    return kind, report_id, None
-
-
-async def get_report(db: Database, report_id: int) -> MemberReport | None:
-    found = await _reports(db, "WHERE id = ?", (report_id,))
-    return found[0] if found else None
-
-
-async def reports_where(db: Database, guild_id: int, *, status: ReportStatus | None,
-                        since_ms: int | None = None, until_ms: int | None = None,
-                        channel_id: int | None = None, member_id: int | None = None) -> list[MemberReport]:
-    clauses, params = ["guild_id = ?"], [guild_id]
-    for clause, value in (("status = ?", status), ("created_at >= ?", since_ms), ("created_at < ?", until_ms),
-                          ("channel_id = ?", channel_id), ("author_id = ?", member_id)):
-        if value is not None:
-            clauses.append(clause)
-            params.append(value)  # type: ignore[arg-type]
-    return await _reports(db, "WHERE " + " AND ".join(clauses), params)
-
-
-async def _reports(db: Database, where: str, params: Sequence[object]) -> list[MemberReport]:
-    rows = await db.fetchall(f"SELECT * FROM member_reports {where} ORDER BY created_at, id", params,
-                             read=True)
-    if not rows:
-        return []
-    ids = [r["id"] for r in rows]
-    reasons: dict[int, list[ReporterReason]] = {i: [] for i in ids}
-    for chunk in range(0, len(ids), 500):
-        part = ids[chunk:chunk + 500]
-        for rr in await db.fetchall(
-                f"SELECT report_id, reporter_id, reason, created_at FROM member_report_reasons "
-                f"WHERE report_id IN ({','.join('?' * len(part))}) ORDER BY created_at, reporter_id", part,
-                read=True):
-            reasons[rr["report_id"]].append(ReporterReason(rr["reporter_id"], rr["reason"], rr["created_at"]))
-    return [MemberReport(r["id"], r["guild_id"], r["channel_id"], r["message_id"], r["author_id"],
-                         r["content"], r["status"], r["mod_message_id"], r["created_at"], r["updated_at"],
-                         r["resolved_by"], tuple(reasons[r["id"]])) for r in rows]
-
-
-async def set_mod_message(db: Database, report_id: int, mod_message_id: int | None) -> None:
-    await db.execute("UPDATE member_reports SET mod_message_id = ? WHERE id = ?", (mod_message_id, report_id))
-
-
-async def resolve(db: Database, guild_id: int, report_id: int, *, resolved_by: int | None, now: int) -> bool:
-    """Mark an open report resolved; False if it does not exist in this guild or is already resolved."""
-    async with db.write_lock:
-        cur = await db.conn.execute(
-            "UPDATE member_reports SET status = 'resolved', resolved_by = ?, updated_at = ? "
-            "WHERE id = ? AND guild_id = ? AND status = 'open'", (resolved_by, now, report_id, guild_id))
-        return cur.rowcount > 0
-
-
-async def is_opted_out(db: Database, guild_id: int, user_id: int) -> bool:
-    row = await db.fetchone("SELECT opted_out FROM privacy WHERE guild_id = ? AND user_id = ?",
-                            (guild_id, user_id), read=True)
-    return bool(row is not None and row["opted_out"])
 
 
 # -- digest runs -----------------------------------------------------------------------------------

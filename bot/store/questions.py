@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.store.db import Database
+from bot.store.location import Location
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,10 @@ class QuestionRecord:
     completion_tokens: int
     latency_ms: int
     created_at: int
+
+    @property
+    def location(self) -> Location | None:
+        return None if self.channel_id is None else Location(self.channel_id, self.thread_id)
 
 
 async def add(db: Database, q: QuestionRecord) -> int:

@@ -1,7 +1,9 @@
 """The summary service: cached article → cached summary, one fetch and one LLM call per link at a time.
 
 Provider choice: the LLM when configured and the guild's budget allows, else the built-in extractive
-summariser; an LLM failure falls back to the extractive summary with a visible note.
+summariser; an LLM failure falls back to the extractive summary with a visible note. Either provider is
+given only the article's own text (bot/extractive/boilerplate.py): page furniture is dropped first, and a
+page that turns out to hold no article is refused rather than summarised.
 """
 
 from __future__ import annotations
@@ -10,21 +12,25 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.app.errors import ArticleError, LLMError
+from bot.app.errors import ArticleError, LLMError, UserFacingError
 from bot.articles.model import Article, first_part
 from bot.articles.reader import article_url
+from bot.extractive.boilerplate import article_only
 from bot.llm.base import Style, Summarizer, Summary
 from bot.settings.budget import Budget
 from bot.store import articles as store
 from bot.store.articles import SummaryKey, SummaryPost
 from bot.store.db import Database
+from bot.store.location import Location
 from bot.summaries.singleflight import SingleFlight
 from bot.util.timeutil import now_ms
+from bot.util.workers import Workers, WorkersClosed, WorkFailed, run_or_call
 
 log = logging.getLogger(__name__)
 
 ArticleReader = Callable[[str], Awaitable[Article]]
 HOUR_MS = 3_600_000
+MSG_SUMMARY_FAILED = "I couldn't summarise that article in time."
 LONG_NOTE = "This article is very long, so the summary covers only its first part."
 
 
@@ -49,9 +55,11 @@ class SummaryResult:
 class SummaryService:
     def __init__(self, db: Database, read_article: ArticleReader, extractive: Summarizer, llm: Summarizer | None,
                  budget: Budget, *, article_ttl_ms: int = 24 * HOUR_MS, summary_ttl_ms: int = 24 * HOUR_MS,
-                 failure_ttl_ms: int = 5 * 60_000, clock: Callable[[], int] = now_ms) -> None:
+                 failure_ttl_ms: int = 5 * 60_000, clock: Callable[[], int] = now_ms,
+                 workers: Workers | None = None) -> None:
         self.db = db
         self._read = read_article
+        self.workers = workers
         self.extractive = extractive
         self.llm = llm
         self.budget = budget
@@ -117,6 +125,12 @@ class SummaryService:
         # A summary's cost grows with the text: a very long article is summarised from its first part.
         article, cut = first_part(article)
         try:
+            article = await run_or_call(self.workers, article_only, article)   # sentence by sentence: CPU-bound
+        except WorkersClosed:
+            raise
+        except WorkFailed as exc:
+            raise UserFacingError(MSG_SUMMARY_FAILED) from exc
+        try:
             summary = await summarizer.summarize(article, style=style, language=language)
         except LLMError as exc:
             log.warning("LLM summary of %s failed (%s); using the extractive summary", article.url, exc)
@@ -143,7 +157,7 @@ class SummaryService:
     async def record_thread(self, message_id: int, thread_id: int) -> None:
         await store.set_post_thread(self.db, message_id, thread_id)
 
-    async def record_links(self, message_id: int, urls: list[str], *, guild_id: int, channel_id: int,
+    async def record_links(self, message_id: int, urls: list[str], *, guild_id: int, location: Location,
                            user_id: int, created_at: int) -> None:
-        await store.add_shared_links(self.db, message_id, urls, guild_id=guild_id, channel_id=channel_id,
+        await store.add_shared_links(self.db, message_id, urls, guild_id=guild_id, location=location,
                                      user_id=user_id, created_at=created_at)

@@ -180,8 +180,8 @@ class Workers:
 
 async def run_or_call(workers: Workers | None, fn: Callable[..., T], /, *args: Any,
                       timeout: float = DEFAULT_DEADLINE, **kwargs: Any) -> T:
-    """Through the pool when there is one; called in place otherwise (tools and tests that build a service
+    """Through the pool when there is one; in a thread otherwise (tools and tests that build a service
     without a pool: the bot always has one)."""
     if workers is None:
-        return fn(*args, **kwargs)
+        return await asyncio.to_thread(fn, *args, **kwargs)
     return await workers.run(fn, *args, timeout=timeout, **kwargs)

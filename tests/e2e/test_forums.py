@@ -25,7 +25,7 @@ async def test_a_forum_post_with_a_link_is_summarised_in_the_post_and_config_tak
     general = fake.channel("general")
     async with launch_bot() as h:
         only = await command_reply(fake, "olivia", general, "config summaries", {"only_in": forum})
-        assert only.content.startswith("Updated `summary_channels`")
+        assert only.content == f"Updated summaries only in: every channel → <#{forum}>"
         assert (await h.services.guild_settings.get(fake.guild_id)).summary_channels == [forum]
         await fake.post(general, fake.user("alice"), f"not here {article_server.url(PAGE)}")
         post = await fake.forum_post(forum, fake.user("bob"), "Library vote", f"Read this {article_server.url(PAGE)}",
@@ -80,7 +80,7 @@ async def test_logs_and_reports_take_forums_threads_and_posts(launch_bot: Any, f
         assert {f["name"]: f["value"] for f in report.embeds[0]["fields"]}["Messages"] == "3"
 
         excluded = await command_reply(fake, "olivia", general, "config logging", {"exclude": forum})
-        assert excluded.content.startswith("Updated `log_excluded_channels`")
+        assert excluded.content == f"Updated channels not logged: none → <#{forum}>"
         unlogged = await fake.forum_post(forum, bob, "Not logged", "this post is not logged")
         await h.settle()
         assert await log_rows(h, "thread_id = ?", int(unlogged["id"])) == []

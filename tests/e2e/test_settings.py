@@ -52,8 +52,30 @@ async def test_every_setter_validates_stores_and_shows(launch_bot: Any, fake_dis
         fields = {f["name"]: f["value"] for f in show.embeds[0]["fields"]}
         assert "mode **reaction**" in fields["Summaries"] and "**es**" in fields["Language"]
         assert f"<#{mod_log}>" in fields["Moderation"] and "**5,000**" in fields["Budget"]
-        assert f"<@{fake_discord.user('mona')}> `daily_tokens`" in fields["Recent changes"]
+        assert f"<@{fake_discord.user('mona')}> daily tokens: 200,000 → 5,000" in fields["Recent changes"]
         assert show.ephemeral
+
+
+async def test_config_replies_read_plainly_and_the_moderators_channel_can_be_unset(
+        launch_bot: Any, fake_discord: FakeDiscord) -> None:
+    mod_log, news = fake_discord.channel("mod-log"), fake_discord.channel("news")
+    async with launch_bot() as h:
+        set_up = await config(fake_discord, "mona", "moderation", {"channel": mod_log, "add_rule": "scam"})
+        assert set_up.content == f"Updated moderators' channel: not set → <#{mod_log}>; flag rules: none → `scam`"
+        more = await config(fake_discord, "mona", "logging", {"exclude": news, "live_channel": mod_log})
+        assert more.content == (f"Updated channels not logged: none → <#{news}>; "
+                                f"live log channel: not set → <#{mod_log}>")
+        unset = await config(fake_discord, "mona", "moderation", {"unset_channel": True})
+        assert unset.content == f"Updated moderators' channel: <#{mod_log}> → not set"
+        off = await config(fake_discord, "mona", "logging", {"live_off": True})
+        assert off.content == f"Updated live log channel: <#{mod_log}> → not set"
+        s = await h.services.guild_settings.get(fake_discord.guild_id)
+        assert (s.mod_channel_id, s.live_log_channel_id, s.mod_rules) == (None, None, ["scam"])
+        endpoint = await config(fake_discord, "mona", "moderation", {"endpoint": "on"})
+        assert endpoint.content == "Updated moderation endpoint: default → on"
+        back = await config(fake_discord, "mona", "moderation", {"endpoint": "default"})
+        assert back.content == "Updated moderation endpoint: on → default"
+        assert all("None" not in r.content and "[" not in r.content for r in (set_up, more, unset, off))
 
 
 async def test_members_without_manage_server_are_refused(launch_bot: Any, fake_discord: FakeDiscord) -> None:

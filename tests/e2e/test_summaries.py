@@ -93,7 +93,7 @@ async def test_summarize_command_public_and_cooldown(launch_bot: Any, fake_disco
         handle = await fake_discord.slash(fake_discord.user("bob"), general, "summarize",
                                           {"url": article_server.url(PAGE), "public": True, "style": "detailed"})
         reply = await handle.reply()
-        assert not reply.ephemeral and len(reply.embeds[0]["description"].split("\n• ")) == 6   # TL;DR + 5 points
+        assert not reply.ephemeral and len(reply.embeds[0]["description"].split("\n• ")) == 7   # TL;DR + 6 points
         again = await fake_discord.slash(fake_discord.user("bob"), general, "summarize",
                                          {"url": article_server.url(PAGE)})
         cooldown = await again.reply()

@@ -130,6 +130,9 @@ class FakeOpenAI:
         self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # None: /v1/moderations answers. A status (404, 405, 501): it answers that status with a plain-text
+        # body, as OpenAI-compatible servers without a moderation endpoint do (Ollama: "404 page not found").
+        self.moderations_status: int | None = None
 
     # lifecycle
     async def start(self) -> FakeOpenAI:
@@ -177,6 +180,7 @@ class FakeOpenAI:
         self._script.clear()
         self.supports_json_schema = True
         self.hostile = None
+        self.moderations_status = None
 
     def _next_action(self, path: str) -> Action | None:
         for action in self._script:
@@ -262,6 +266,8 @@ class FakeOpenAI:
         rec = await self._record(request)
         if isinstance(rec, web.Response):
             return rec
+        if self.moderations_status is not None:
+            return web.Response(status=self.moderations_status, text=f"{self.moderations_status} page not found")
         outcome = await self._apply(request, self._next_action(MODERATIONS))
         if isinstance(outcome, web.StreamResponse):
             return outcome

@@ -3,6 +3,8 @@
 It recognises our prompt purposes (bot.llm.prompts task markers or JSON schema names) and answers the way a
 well-behaved model would, so tests need no scripting for the happy path:
 - summary: title from <metadata>, tldr and key points from the first sentences of <article> (or <notes>);
+  with "format: interview" in the metadata it leaves the questions out, with "format: list" its points are
+  the numbered items;
 - notes (map step of map-reduce): the first sentences of the article part;
 - answer: the numbered passage sharing most words with the question, quoting its best sentence verbatim,
   or answerable=false when the overlap is tiny. Like a real model it reads chat spellings and knows a few
@@ -139,8 +141,14 @@ def summary(body: dict[str, Any], hostile: Hostile) -> dict[str, Any]:
                  if line.strip() and not line.startswith("Part ")]
     else:
         sents = sentences(tag_block(user, "article") or user)
+    form = re.search(r"^format: (\w+)$", meta, re.MULTILINE)
+    if form and form.group(1) == "interview":   # a well-behaved model summarises the answers
+        sents = [s for s in sents if not s.endswith("?") and not re.match(r"(?:Q|Question)\s*[:.]", s)]
+    items = re.findall(r"(?m)^\s*\d{1,2}[.)]\s+(.+)$", tag_block(user, "article") or "")
     sents = sents or ["The article is empty."]
     title = title_match.group(1) if title_match else _clip(sents[0], 80)
+    if form and form.group(1) == "list" and items:
+        return {"title": title, "tldr": _clip(sents[0], 300), "key_points": items[:10]}
     points = [_clip(s, 200) for s in sents[1:6]] or [sents[0]]
     while len(points) < 3:
         points.append(points[-1])  # the provider must de-duplicate these

@@ -78,7 +78,7 @@ async def test_summarize_json_shape(tmp_path: Path, article_server: ArticleServe
     data = json.loads(out)
     assert list(data) == ["title", "tldr", "key_points", "source", "words", "provider", "model"]
     assert data["provider"] == "extractive" and data["model"] is None
-    assert len(data["key_points"]) == 5 and data["tldr"]
+    assert len(data["key_points"]) == 6 and data["tldr"]   # detailed: six points
     code, _, err = await precis(tmp_path, "summarize", "file-that-is-not-there.html")
     assert code == 1 and err.strip() == "precis: file-that-is-not-there.html is neither a http(s) URL nor a " \
                                         "readable file."

@@ -62,13 +62,36 @@ async def test_style_and_language_change_the_instructions(
 
 async def test_duplicate_and_empty_points_dropped_lengths_capped(
         fake_openai: FakeOpenAI, make_openai_client: OpenAIClientFactory) -> None:
+    long_point = "The ferry windows were sealed with pine resin, " + "which the team tested for months " * 12 + "."
     fake_openai.script(Reply({"title": "T", "tldr": "word " * 200,
-                              "key_points": ["- Same point.", "same point", "  ", "x" * 50 + " " + "y" * 400]}))
+                              "key_points": ["- Same point.", "same point", "  ", long_point,
+                                             "x" * 50 + " " + "y" * 400]}))
     summary = await LLMSummarizer(make_openai_client(), MODEL).summarize(LIGHTHOUSE)
-    assert len(summary.tldr) <= 400 and summary.tldr.endswith("…")
-    assert summary.key_points[0] == "Same point."
-    assert len(summary.key_points) == 2
-    assert len(summary.key_points[1]) <= 300
+    # A TL;DR with no sentence or clause boundary to stop at is not cut mid-word: the first point stands in.
+    assert summary.tldr == "Same point."
+    assert summary.key_points == ["The ferry windows were sealed with pine resin."]
+
+
+async def test_lines_end_at_boundaries_and_never_repeat_the_tldr(
+        fake_openai: FakeOpenAI, make_openai_client: OpenAIClientFactory) -> None:
+    fake_openai.script(Reply({"title": "T", "tldr": "The lighthouse opened on Saturday.",
+                              "key_points": ["The lighthouse opened on Saturday after six years.",
+                                             "Tickets cost four euros, and children under twelve climb for fr…",
+                                             "A brass band played. The first group climbed the spiral stair and"
+                                             " then...", "The keeper's cottage houses a museum."]}))
+    summary = await LLMSummarizer(make_openai_client(), MODEL).summarize(LIGHTHOUSE)
+    assert summary.tldr == "The lighthouse opened on Saturday."
+    assert summary.key_points == ["Tickets cost four euros.", "A brass band played.",
+                                  "The keeper's cottage houses a museum."]
+
+
+async def test_bullets_are_fragments(fake_openai: FakeOpenAI, make_openai_client: OpenAIClientFactory) -> None:
+    fake_openai.script(Reply({"title": "T", "tldr": "A glass lighthouse opened.",
+                              "key_points": ["Lamp seen forty kilometres out.", "Made from ferry windows",
+                                             "Tickets four euros; children free."]}))
+    summary = await LLMSummarizer(make_openai_client(), MODEL).summarize(LIGHTHOUSE, style="bullets")
+    assert summary.key_points == ["Lamp seen forty kilometres out", "Made from ferry windows",
+                                  "Tickets four euros; children free"]
 
 
 async def test_server_without_json_schema_falls_back_and_remembers(

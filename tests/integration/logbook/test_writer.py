@@ -17,7 +17,9 @@ from bot.logbook.writer import LogWriter
 from bot.moderation import member_reports
 from bot.settings.guild import GuildSettingsService
 from bot.store import logbook as store
+from bot.store import names
 from bot.store.db import Database
+from bot.store.location import Location
 from tests.helpers.rows import BASE_MS, row
 from tests.helpers.wait import until
 
@@ -187,12 +189,14 @@ async def test_forget_removes_texts_but_keeps_counts(db: Database, service: LogS
 
 async def test_forget_also_removes_report_texts_of_and_by_the_member(db: Database, service: LogService) -> None:
     said = await member_reports.report_message(
-        db, guild_id=1, channel_id=10, message_id=row(1).id, author_id=100, content_snapshot="their words",
+        db, guild_id=1, location=Location(10), message_id=row(1).id, author_id=100, content_snapshot="their words",
         reporter_id=200, reason="reported by someone else", now=BASE_MS)
     await member_reports.report_message(
-        db, guild_id=1, channel_id=10, message_id=row(2).id, author_id=300, content_snapshot="other words",
+        db, guild_id=1, location=Location(10), message_id=row(2).id, author_id=300, content_snapshot="other words",
         reporter_id=100, reason="the forgetting member's reason", now=BASE_MS)
+    await names.save(db, 1, [(100, "member", "Forgetful"), (300, "member", "Keeper")], BASE_MS)
     await service.forget(1, 100)
+    assert (await names.lookup(db, 1, members=[100, 300])).members == {300: "Keeper"}   # the name goes too
     reports = {r["author_id"]: r["content"] for r in await db.fetchall("SELECT author_id, content FROM member_reports")}
     reasons = {r["reporter_id"]: r["reason"] for r in await db.fetchall(
         "SELECT reporter_id, reason FROM member_report_reasons")}

@@ -10,14 +10,17 @@ from bot.moderation.member_reports import (
     REPORT_WINDOW_MS,
     REPORTS_PER_WINDOW,
     ReportOutcome,
+    close_report,
     get_report,
     open_reports,
+    report_for_post,
     report_message,
     resolve_report,
     set_mod_message,
 )
 from bot.store import logbook
 from bot.store.db import Database
+from bot.store.location import Location
 
 GUILD, CHANNEL, AUTHOR = 1, 10, 500
 T = 1_790_000_000_000
@@ -26,7 +29,7 @@ T = 1_790_000_000_000
 async def report(db: Database, message_id: int, reporter: int, *, now: int = T, reason: str | None = "spam",
                  content: str | None = "buy cheap ferry tickets", guild: int = GUILD,
                  author: int = AUTHOR) -> ReportOutcome:
-    return await report_message(db, guild_id=guild, channel_id=CHANNEL, message_id=message_id,
+    return await report_message(db, guild_id=guild, location=Location(CHANNEL), message_id=message_id,
                                 author_id=author, content_snapshot=content, reporter_id=reporter,
                                 reason=reason, now=now)
 
@@ -107,3 +110,33 @@ async def test_two_processes_reporting_at_once_make_one_report(db: Database, db_
     assert kinds == ["merged", "merged", "merged", "new"]
     (only,) = await open_reports(db, GUILD)
     assert only.reporters == 4
+
+
+async def test_closing_remembers_how_who_and_when_and_a_new_round_forgets_it(db: Database) -> None:
+    first = await report(db, 1000, reporter=1, reason="spam")
+    assert first.report is not None
+    await set_mod_message(db, first.report.id, 9001)
+    found = await report_for_post(db, 9001)           # the buttons on the post find their report by the post
+    assert found is not None and found.id == first.report.id and await report_for_post(db, 9002) is None
+
+    dismissed = await close_report(db, GUILD, first.report.id, resolution="dismissed", resolved_by=42, now=T + 50)
+    assert dismissed is not None
+    assert (dismissed.status, dismissed.resolution, dismissed.resolved_by, dismissed.resolved_at) == (
+        "resolved", "dismissed", 42, T + 50)
+    assert [(r.reporter_id, r.reason) for r in dismissed.reasons] == [(1, "spam")]
+    assert await close_report(db, GUILD, first.report.id, resolution="resolved", resolved_by=43, now=T + 60) is None
+    stored = await get_report(db, first.report.id)
+    assert stored is not None and (stored.resolution, stored.resolved_by) == ("dismissed", 42)   # first one wins
+
+    again = await report(db, 1000, reporter=2, reason="still spam", now=T + 100)
+    assert again.kind == "reopened" and again.report is not None
+    assert (again.report.resolution, again.report.resolved_by, again.report.resolved_at) == (None, None, None)
+
+
+async def test_a_thread_message_is_reported_under_its_channel_and_jumps_into_the_thread(db: Database) -> None:
+    outcome = await report_message(db, guild_id=GUILD, location=Location(CHANNEL, 77), message_id=1000,
+                                   author_id=AUTHOR, content_snapshot="in a thread", reporter_id=1, reason=None,
+                                   now=T)
+    assert outcome.report is not None
+    assert outcome.report.location == Location(CHANNEL, 77) and outcome.report.channel_id == CHANNEL
+    assert outcome.report.jump_url == f"https://discord.com/channels/{GUILD}/77/1000"

@@ -21,10 +21,11 @@ from bot.reports.digest import extractive_digest
 from bot.reports.model import ChannelCount, Report
 from bot.reports.render import SECTIONS, render_json, render_markdown
 from bot.settings.guild import GuildSettingsService
-from bot.store import articles, logbook
+from bot.store import articles, logbook, names
 from bot.store import questions as qstore
 from bot.store.articles import SummaryPost
 from bot.store.db import Database
+from bot.store.location import Location
 from bot.store.questions import QuestionRecord
 from bot.util.timeutil import to_ms
 from tests.helpers.rows import row
@@ -84,7 +85,7 @@ async def logged(db: Database) -> Database:
     for i, url in ((2, "https://www.harbour-news.example/ferry"), (4, "https://private-site.example/x"),
                    (5, "https://optout.example/y")):
         _, channel, author, when, _ = MESSAGES[i]
-        await articles.add_shared_links(db, mid(i), [url], guild_id=G, channel_id=channel, user_id=author,
+        await articles.add_shared_links(db, mid(i), [url], guild_id=G, location=Location(channel), user_id=author,
                                         created_at=when)
     await articles.add_post(db, SummaryPost(900, G, 10, None, mid(2), "https://www.harbour-news.example/ferry",
                                             at(1, 11)), requested_by=101, provider="extractive")
@@ -95,10 +96,13 @@ async def logged(db: Database) -> Database:
                                             answerable, 0.9, "extractive", None, 0, 0, 5, when))
     for message, reporter in ((7, 200), (6, 201)):
         _, channel, author, when, text = MESSAGES[message]
-        await report_message(db, guild_id=G, channel_id=channel, message_id=mid(message), author_id=author,
+        await report_message(db, guild_id=G, location=Location(channel), message_id=mid(message), author_id=author,
                              content_snapshot=text, reporter_id=reporter, reason="rude", now=when + 60_000)
     (opened,) = await db.fetchall("SELECT id FROM member_reports WHERE message_id = ?", (mid(6),))
     await resolve_report(db, G, opened["id"], resolved_by=1, now=at(9))
+    # Names as the bot saw them; channel 12 was never seen, so reports fall back to its id.
+    await names.save(db, G, [(G, "guild", "Harbour Town"), (10, "channel", "ferries"), (11, "channel", "council")],
+                     T0)
     return db
 
 
@@ -155,6 +159,7 @@ async def test_default_digest_and_renderings_never_show_private_texts(logged: Da
         assert all(secret not in d.text for d in r.digests)
     assert "ferry" in r.digests[0].text.lower() and "council" in r.digests[1].text.lower()
     assert markdown.startswith("# Report for Harbour \\*Town\\*\n")
+    assert render_markdown(r).startswith("# Report for Harbour Town\n")     # the name the bot saw
 
 
 async def test_channel_filter(logged: Database) -> None:
@@ -201,8 +206,19 @@ async def test_markdown_has_every_section_even_when_empty(db: Database) -> None:
 async def test_markdown_of_a_busy_day(logged: Database) -> None:
     md = render_markdown(await build_report(logged, G, since_ms=T0, until_ms=T0 + DAY), "Harbour")
     assert [line[3:] for line in md.splitlines() if line.startswith("## ")] == list(SECTIONS)
-    assert "1. <#10> — 5 messages" in md
-    assert f"[1](https://discord.com/channels/{G}/12/{mid(10)})" in md
+    assert "1. #ferries — 5 messages" in md and "3. channel 12 — 3 messages" in md   # names, else the id
+    assert "<#" not in md and "<@" not in md          # files do not resolve mentions: names instead
+    assert f"[1](https://discord.com/channels/{G}/12/{mid(10)}) user107 (id 107) in channel 12" in md
+    open_part = md.split("## Open member reports\n")[1].split("\n## ")[0]
+    assert open_part.splitlines() == [
+        f"- #1 [message](https://discord.com/channels/{G}/11/{mid(7)}) by user105 (id 105) in #council — "
+        "1 reporter, since 2026-09-21 05:31 UTC",
+        "  - member 200: “rude”",
+        "  - as reported: “The council budget includes the library roof repair”"]
+    resolved_part = md.split("## Resolved member reports\n")[1].split("\n## ")[0]
+    assert resolved_part.splitlines()[0] == (
+        f"- #2 [message](https://discord.com/channels/{G}/11/{mid(6)}) by user101 (id 101) in #council — "
+        "1 reporter, since 2026-09-21 05:01 UTC · resolved by member 1 at 2026-09-21 09:00 UTC")
     assert "3 asked: 2 answered, 1 where the article doesn't say" in md
     assert "harbour-news.example (1)" in md
 
@@ -211,11 +227,23 @@ async def test_json_is_stable_and_uses_string_snowflakes(logged: Database) -> No
     data = render_json(await build_report(logged, G, since_ms=T0, until_ms=T0 + DAY))
     assert list(data) == ["guild_id", "period", "filters", "activity", "busiest_channels",
                           "busiest_hours_utc", "edits", "deletes", "links", "summaries", "questions", "flags",
-                          "open_reports", "series", "digests"]
-    assert data["guild_id"] == "1" and data["busiest_channels"][0] == {"channel_id": "10", "messages": 5}
+                          "open_reports", "series", "digests", "guild_name", "resolved_reports"]   # keys only added
+    assert data["guild_id"] == "1" and data["busiest_channels"][0] == {"channel_id": "10", "messages": 5,
+                                                                        "channel_name": "#ferries"}
     example = data["flags"]["by_category"][0]["examples"][0]
     assert example["message_id"] == str(mid(10)) and isinstance(example["author_id"], str)
     assert data["open_reports"][0]["message_id"] == str(mid(7))
+    opened = data["open_reports"][0]
+    assert (opened["status"], opened["resolution"], opened["author_name"], opened["channel_name"]) == (
+        "open", None, "user105", "#council")
+    assert opened["reasons"] == [{"reporter_id": "200", "reporter_name": None, "reason": "rude",
+                                  "created_at": "2026-09-21T05:31:00Z"}]
+    assert opened["content"] == "The council budget includes the library roof repair" and not opened["deleted"]
+    (closed,) = data["resolved_reports"]
+    assert (closed["message_id"], closed["status"], closed["resolution"], closed["resolved_by"],
+            closed["resolved_at"]) == (str(mid(6)), "resolved", "resolved", "1", "2026-09-21T09:00:00Z")
+    assert data["guild_name"] == "Harbour Town"
+    assert data["busiest_channels"][1]["channel_name"] == "#council" and example["author_name"] == "user107"
     assert data["period"]["since"] == "2026-09-21T00:00:00Z"
     json.dumps(data)
 
