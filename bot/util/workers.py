@@ -113,23 +113,42 @@ class Workers:
         self._pool: ProcessPool | None = None
         self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="precis-cpu")
         self._pending: set[concurrent.futures.Future[Any]] = set()
+        self._starting = asyncio.Lock()
         self._closed = False
         self.running = 0          # tasks submitted and not finished (tests wait on it)
         self.timeouts = 0
 
-    def _get_pool(self) -> ProcessPool:
+    async def _get_pool(self) -> ProcessPool:
+        """The pool, started on first use in one of our threads: starting the forkserver imports the parsing
+        stack and forks the workers, a second or so that must not be spent on the event loop."""
+        if self._pool is None:
+            async with self._starting:
+                if self._pool is None:
+                    if self._closed:
+                        raise WorkersClosed("the worker pool is closed")
+                    loop = asyncio.get_running_loop()
+                    pool = await loop.run_in_executor(self._threads, self._start_pool)
+                    if self._closed:              # closed while the workers were starting
+                        pool.stop()
+                        await loop.run_in_executor(None, pool.join, 10)
+                        raise WorkersClosed("the worker pool is closed")
+                    self._pool = pool
         if self._closed:
             raise WorkersClosed("the worker pool is closed")
-        if self._pool is None:
-            self._pool = ProcessPool(max_workers=self.processes, initializer=_init_worker,
-                                     initargs=(logging.getLogger().getEffectiveLevel(),), context=self._context)
         return self._pool
+
+    def _start_pool(self) -> ProcessPool:
+        pool = ProcessPool(max_workers=self.processes, initializer=_init_worker,
+                           initargs=(logging.getLogger().getEffectiveLevel(),), context=self._context)
+        if not pool.active:     # reading `active` starts the workers, here rather than in the first schedule()
+            raise WorkFailed("the worker pool did not start")
+        return pool
 
     async def run(self, fn: Callable[..., T], /, *args: Any, timeout: float = DEFAULT_DEADLINE,
                   **kwargs: Any) -> T:
         """`fn(*args, **kwargs)` in a worker; raises WorkTimeout after `timeout` seconds (queueing included),
         WorkFailed if the worker dies, else whatever `fn` raised."""
-        future = self._get_pool().schedule(_call, args=(fn, args, kwargs), timeout=timeout)
+        future = (await self._get_pool()).schedule(_call, args=(fn, args, kwargs), timeout=timeout)
         self._pending.add(future)
         self.running += 1
         started = time.monotonic()
