@@ -6,7 +6,7 @@ stores it first wins and moderators hear of it once):
 - live: the log service hands every message it queues to `observe`; `check_live` (a background job woken
   by new rows) checks them against the stateless rules at once: the guild's words and /regexes/, mass
   mentions, invite links. Word rules fire within a moment of the message. The rules are matched in the
-  worker pool, one trip per batch (an admin's regex is untrusted input too).
+  worker pool's threads, one trip per batch (an admin's regex is matched by RE2, in linear time).
 - in order: `run_once` reads committed messages after a persistent cursor (id order, i.e. time order for
   Discord snowflakes), `settle_ms` behind the clock so a message committed a little after a newer one is
   not passed over, and runs every rule including flooding (which needs the messages in order). The
@@ -31,7 +31,7 @@ from bot.store import moderation as store
 from bot.store.db import Database
 from bot.store.moderation import Flag, ScanRow
 from bot.util.timeutil import ms_to_snowflake, now_ms
-from bot.util.workers import Workers, WorkersClosed, WorkFailed, run_or_call
+from bot.util.workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -172,15 +172,11 @@ class Flagger:
             if r.content is not None and r.guild_id not in rules:
                 rules[r.guild_id] = tuple((await self.settings_for(r.guild_id)).mod_rules)
         checked = [r for r in rows if r.content is not None]
-        try:
-            found = await run_or_call(self.workers, check_batch, [(r.content or "", rules[r.guild_id])
-                                                                  for r in checked])
-        except WorkersClosed:
-            raise
-        except WorkFailed:
-            log.warning("checking %d messages against the local rules failed; they get flood checks only",
-                        len(checked), exc_info=True)
-            found = [[] for _ in checked]
+        items = [(r.content or "", rules[r.guild_id]) for r in checked]
+        # RE2 matches in linear time, so no deadline is needed: the pool's threads keep it off the loop
+        # without a trip to another process for every batch of live messages.
+        found = await (self.workers.run_thread(check_batch, items) if self.workers is not None
+                       else asyncio.to_thread(check_batch, items))
         flags: list[Flag] = []
         for r, hits in zip(checked, found, strict=True):
             if flood and (burst := self.window.observe(r)):
