@@ -1,4 +1,5 @@
-"""The casual question set (tests/fixtures/casual, README there) and its scoring, for the bench and the tests.
+"""The casual question sets (tests/fixtures/casual and casual2, READMEs there) and their scoring, for the bench
+and the tests.
 
 Scoring follows the set's README: an answerable question is right when the bot answers and the reply (the
 answer and its quotes, as a member sees them) contains one of `answers`, case-insensitively with whitespace
@@ -18,8 +19,13 @@ from pathlib import Path
 from bot.articles.model import Article
 from bot.llm.base import Answer
 
-CASUAL = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "casual"
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+CASUAL = FIXTURES / "casual"
 HALVES = ("tune", "holdout")
+# Each set: its questions file and its articles. casual2 (16 other articles, written by someone else) is a
+# holdout for the answerer as a whole: measured, never tuned on.
+SETS = {"tune": CASUAL / "questions_tune.json", "holdout": CASUAL / "questions_holdout.json",
+        "casual2": FIXTURES / "casual2" / "questions.json"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +36,7 @@ class Case:
     answerable: bool
     kind: str
     answers: tuple[str, ...]
+    folder: Path = CASUAL / "articles"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +65,13 @@ class Score:
                           f"declined, {self.wrong} wrong of {self.answered} answers"}
 
 
-def load_cases(half: str) -> list[Case]:
-    """The questions of one half ("tune" or "holdout")."""
-    if half not in HALVES:
-        raise ValueError(f"unknown half {half!r}")
-    raw = json.loads((CASUAL / f"questions_{half}.json").read_text(encoding="utf-8"))
-    return [Case(r["id"], r["article"], r["question"], r["answerable"], r["kind"], tuple(r["answers"]))
+def load_cases(name: str) -> list[Case]:
+    """The questions of one set: "tune" or "holdout" (the halves of casual/), or "casual2"."""
+    if name not in SETS:
+        raise ValueError(f"unknown question set {name!r}")
+    raw = json.loads(SETS[name].read_text(encoding="utf-8"))
+    folder = SETS[name].parent / "articles"
+    return [Case(r["id"], r["article"], r["question"], r["answerable"], r["kind"], tuple(r["answers"]), folder)
             for r in raw]
 
 
@@ -72,7 +80,7 @@ def load_articles(cases: Iterable[Case]) -> dict[str, Article]:
     out: dict[str, Article] = {}
     for c in cases:
         if c.article not in out:
-            text = (CASUAL / "articles" / c.article).read_text(encoding="utf-8")
+            text = (c.folder / c.article).read_text(encoding="utf-8")
             out[c.article] = Article(url=f"https://news.example/{c.article.removesuffix('.txt')}", text=text,
                                      title=text.splitlines()[0].strip(), language="en")
     return out

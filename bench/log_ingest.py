@@ -9,6 +9,11 @@ Baseline in the same run: plain `sqlite3` `executemany` of the same rows (prepar
 into the same schema with the same pragmas, in transactions of the writer's batch size. Goals from the
 issue: >= 20,000 msg/s, ratio >= 0.5. Also the p99 latency of one handler call (queueing, not committing).
 
+PostgreSQL (when a server answers, see bench/pg.py), in the same run: the same handler path into a fresh
+schema (the writer's batches go in as one unnest() INSERT each), against raw asyncpg
+`copy_records_to_table` of the same rows into the same schema in transactions of the same size (goal:
+ratio >= 0.5).
+
 `python -m bench log_ingest`; LOG_INGEST_MESSAGES=10000 for a quick run.
 """
 
@@ -21,18 +26,22 @@ import sqlite3
 import statistics
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
+import asyncpg
 import discord
 from discord.guild import Guild
 
+from bench import pg
 from bench.harness import Figure, figure
 from bot.logbook.service import LogService
 from bot.logbook.writer import LogWriter
 from bot.settings.guild import GuildSettingsService
 from bot.store import logbook as store
-from bot.store.db import BUSY_TIMEOUT_MS, Database
+from bot.store.db import Database
+from bot.store.sqlite import BUSY_TIMEOUT_MS
 from cogs.logbook import Logbook, message_row
 
 MESSAGES = int(os.environ.get("LOG_INGEST_MESSAGES", "100000"))
@@ -92,9 +101,9 @@ def build_messages(count: int) -> list[discord.Message]:
     return out
 
 
-async def handler_path(messages: list[discord.Message], path: Path) -> tuple[float, list[int], LogWriter]:
+async def handler_path(messages: list[discord.Message], target: Path | str) -> tuple[float, list[int], LogWriter]:
     """Seconds from the first handler call until everything is committed, and each call's duration (ns)."""
-    async with Database(path) as db:
+    async with Database(target) as db:
         writer = LogWriter(db)
         writer.start()
         service = LogService(db, writer, GuildSettingsService(db))
@@ -122,11 +131,7 @@ async def raw_executemany(messages: list[discord.Message], path: Path, batch: in
     """The same rows, already as parameter tuples, straight into the same schema with the same pragmas."""
     async with Database(path):   # creates the schema through the real migrations
         pass
-    params = []
-    for message in messages:
-        row = message_row(message)
-        assert row is not None
-        params.append(store.message_params(row))
+    params = _params(messages)
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -136,7 +141,7 @@ async def raw_executemany(messages: list[discord.Message], path: Path, batch: in
         start = time.perf_counter()
         for first in range(0, len(params), batch):
             conn.execute("BEGIN IMMEDIATE")
-            conn.executemany(store._INSERT_MESSAGE, params[first:first + batch])
+            conn.executemany(store.INSERT_MESSAGE, params[first:first + batch])
             conn.execute("COMMIT")
         elapsed = time.perf_counter() - start
         assert conn.execute("SELECT count(*) FROM messages").fetchone()[0] == len(params)
@@ -145,9 +150,53 @@ async def raw_executemany(messages: list[discord.Message], path: Path, batch: in
     return elapsed
 
 
+def _params(messages: list[discord.Message]) -> list[tuple[Any, ...]]:
+    params = []
+    for message in messages:
+        row = message_row(message)
+        assert row is not None
+        params.append(store.message_params(row))
+    return params
+
+
+async def raw_copy(messages: list[discord.Message], url: str, batch: int) -> float:
+    """The same rows with asyncpg's COPY (copy_records_to_table) into the same PostgreSQL schema."""
+    async with Database(url):   # the real migrations
+        pass
+    params: Sequence[tuple[Any, ...]] = _params(messages)
+    conn = await asyncpg.connect(url)
+    try:
+        start = time.perf_counter()
+        for first in range(0, len(params), batch):
+            async with conn.transaction():
+                await conn.copy_records_to_table("messages", records=params[first:first + batch],
+                                                 columns=store.MESSAGE_COLUMNS)
+        elapsed = time.perf_counter() - start
+        assert await conn.fetchval("SELECT count(*) FROM messages") == len(params)
+    finally:
+        await conn.close()
+    return elapsed
+
+
 def percentile(values: list[int], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] / 1000   # ns -> us
+
+
+def _figures(prefix: str, messages: int, elapsed: float, durations: list[int], writer: LogWriter, base: float,
+             base_name: str, base_note: str) -> list[Figure]:
+    rate, base_rate = messages / elapsed, messages / base
+    p50, p99, p999 = percentile(durations, 0.5), percentile(durations, 0.99), percentile(durations, 0.999)
+    stats = writer.stats
+    note = (f"{messages} messages; goal >= {GOAL_RATE} msg/s and ratio >= {GOAL_RATIO}; "
+            f"{stats.batches} batches, largest {stats.largest_batch}")
+    return [
+        figure(f"{prefix}handler_to_commit", rate, "msg/s", base_rate, note=note),
+        figure(f"{prefix}{base_name}", base_rate, "msg/s", note=base_note),
+        figure(f"{prefix}handler_p99", p99, "us",
+               note=f"one on_message call; p50 {p50:.1f} us, p99.9 {p999:.1f} us, "
+                    f"mean {statistics.fmean(durations) / 1000:.1f} us"),
+    ]
 
 
 async def run() -> list[Figure]:
@@ -155,15 +204,14 @@ async def run() -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="precis-bench-") as folder:
         elapsed, durations, writer = await handler_path(messages, Path(folder) / "handler.sqlite3")
         raw = await raw_executemany(messages, Path(folder) / "raw.sqlite3", writer._max_batch)
-    rate, raw_rate = len(messages) / elapsed, len(messages) / raw
-    p50, p99, p999 = percentile(durations, 0.5), percentile(durations, 0.99), percentile(durations, 0.999)
-    stats = writer.stats
-    note = (f"{len(messages)} messages; goal >= {GOAL_RATE} msg/s and ratio >= {GOAL_RATIO}; "
-            f"{stats.batches} batches, largest {stats.largest_batch}")
-    return [
-        figure("log_ingest.handler_to_commit", rate, "msg/s", raw_rate, note=note),
-        figure("log_ingest.raw_executemany", raw_rate, "msg/s", note="plain sqlite3 baseline, same rows"),
-        figure("log_ingest.handler_p99", p99, "us",
-               note=f"one on_message call; p50 {p50:.1f} us, p99.9 {p999:.1f} us, "
-                    f"mean {statistics.fmean(durations) / 1000:.1f} us"),
-    ]
+    figures = _figures("log_ingest.", len(messages), elapsed, durations, writer, raw, "raw_executemany",
+                       "plain sqlite3 baseline, same rows")
+    server = await pg.server_url()
+    if server is None:
+        return [*figures, Figure("log_ingest.postgres", 0.0, "skipped", note="no PostgreSQL server (bench/pg.py)")]
+    async with pg.fresh_schema(server, "bench") as url:
+        elapsed, durations, writer = await handler_path(messages, url)
+    async with pg.fresh_schema(server, "bench") as url:
+        raw = await raw_copy(messages, url, writer._max_batch)
+    return [*figures, *_figures("log_ingest.postgres.", len(messages), elapsed, durations, writer, raw, "raw_copy",
+                                "asyncpg copy_records_to_table baseline, same rows and schema")]

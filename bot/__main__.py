@@ -7,13 +7,16 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.app.config import Settings, SettingsError, load_settings
 from bot.app.errors import UserFacingError
 from bot.app.runner import client_id_from_token, invite_url, run_bot, sync_commands
 from bot.cli import add_verbs
 from bot.playground.demo import run_demo
-from bot.store.db import Database
+from bot.store.copy import copy_store
+from bot.store.db import Database, StoreError, is_postgres_url
+from bot.util.shards import Shards
 
 log = logging.getLogger("precis")
 
@@ -27,8 +30,19 @@ def configure_logging(level: str) -> None:
 # -- verbs ---------------------------------------------------------------------------------------
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    await run_bot(settings)
+    await run_bot(settings, shards=shards_from(args))
     return 0
+
+
+def shards_from(args: argparse.Namespace) -> Shards | None:
+    if args.shard_count is None:
+        if args.shard_ids is not None:
+            raise SettingsError("--shard-ids needs --shard-count (the application's total number of shards)")
+        return None
+    try:
+        return Shards.parse(args.shard_count, args.shard_ids)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -53,7 +67,9 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    db = Database(settings.database_path)
+    if args.db_verb == "copy":
+        return await _copy(settings.database_path, args.to)
+    db = Database(settings.database)
     await db.open(migrate=False)
     try:
         if args.db_verb == "migrate":
@@ -61,10 +77,24 @@ async def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
             print(f"schema version {before} -> {after}" if after != before else f"schema is up to date ({after})")
         elif args.db_verb == "backup":
             await db.migrate()
-            await db.backup(args.path)
-            print(f"backed up {settings.database_path} to {args.path}")
+            print(await db.backup(args.path))
     finally:
         await db.close()
+    return 0
+
+
+async def _copy(source_path: Path, url: str) -> int:
+    if not is_postgres_url(url):
+        raise SettingsError("db copy --to needs a postgresql:// URL")
+    if not await asyncio.to_thread(source_path.exists):
+        raise SettingsError(f"no SQLite database at {source_path} (DATABASE_PATH)")
+    async with Database(source_path) as source, Database(url) as target:
+        counts = await copy_store(source, target, progress=lambda table, n: log.info("copied %d rows of %s", n,
+                                                                                     table))
+        for count in counts:
+            print(f"{count.table:<24} {count.source:>10,} -> {count.target:>10,}")
+        print(f"copied {sum(c.target for c in counts):,} rows of {len(counts)} tables from {source_path} "
+              f"to {target.describe()}; every count matches")
     return 0
 
 
@@ -75,7 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", help="override LOG_LEVEL for this command")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
-    verbs.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN)").set_defaults(handler=cmd_run)
+    run = verbs.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN)")
+    run.add_argument("--shard-count", type=int, metavar="N", help="the application's total number of gateway shards")
+    run.add_argument("--shard-ids", metavar="IDS", help="the shards this process runs, e.g. 0,1 (default: all N)")
+    run.set_defaults(handler=cmd_run)
     demo = verbs.add_parser("demo", help="play a scripted conversation against a local Discord stand-in")
     demo.add_argument("--verbose", action="store_true", help="also show the bot's log")
     demo.set_defaults(handler=cmd_demo)
@@ -89,8 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     db = verbs.add_parser("db", help="database maintenance")
     db_verbs = db.add_subparsers(dest="db_verb", metavar="DB_VERB", required=True)
     db_verbs.add_parser("migrate", help="apply pending schema migrations")
-    backup = db_verbs.add_parser("backup", help="online backup, safe while the bot runs")
+    backup = db_verbs.add_parser("backup", help="online backup, safe while the bot runs (PostgreSQL: pg_dump)")
     backup.add_argument("path", help="file to write the backup to")
+    copy = db_verbs.add_parser("copy", help="copy the SQLite database (DATABASE_PATH) into an empty PostgreSQL one")
+    copy.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host:port/dbname")
     db.set_defaults(handler=cmd_db)
 
     add_verbs(verbs)
@@ -116,6 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except UserFacingError as exc:
         print(f"precis: {exc.message}", file=sys.stderr)
+        return 1
+    except StoreError as exc:
+        print(f"precis: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

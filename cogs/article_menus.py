@@ -106,8 +106,8 @@ class ArticleMenus(commands.Cog):
             await respond(interaction, NO_LINKS)
             return
         settings = await self.services.guild_settings.get(interaction.guild_id)
-        wait = self.services.budget.cooldown(interaction.guild_id, interaction.user.id, "summarize",
-                                             settings.cooldown_seconds)
+        wait = await self.services.budget.cooldown(interaction.guild_id, interaction.user.id, "summarize",
+                                                   settings.cooldown_seconds)
         if wait is not None:
             await respond(interaction, f"You can summarise again in {wait:.0f} s.")
             return
@@ -175,8 +175,8 @@ class ArticleMenus(commands.Cog):
     async def answer(self, interaction: discord.Interaction, url: str, question: str) -> None:
         assert interaction.guild_id is not None
         settings = await self.services.guild_settings.get(interaction.guild_id)
-        wait = self.services.budget.cooldown(interaction.guild_id, interaction.user.id, "ask",
-                                             settings.cooldown_seconds)
+        wait = await self.services.budget.cooldown(interaction.guild_id, interaction.user.id, "ask",
+                                                   settings.cooldown_seconds)
         if wait is not None:
             await respond(interaction, f"You can ask again in {wait:.0f} s.")
             return

@@ -50,7 +50,7 @@ class Catchup(commands.Cog):
         if gap is not None:
             await respond(interaction, gap)
             return
-        wait = self.service.cooldown(guild.id, member.id, settings)
+        wait = await self.service.cooldown(guild.id, member.id, settings)
         if wait is not None:
             await respond(interaction, f"You can catch up again in {wait:.0f} s.")
             return

@@ -183,6 +183,12 @@ class Logbook(commands.Cog):
     async def on_ready(self) -> None:
         self.bot.background.once("log-backfill", self.backfill)
 
+    @commands.Cog.listener()
+    async def on_shard_ready(self, shard_id: int) -> None:
+        # A process running several shards hears READY again only from the shard that reconnected.
+        if self.bot.is_ready():
+            self.bot.background.once("log-backfill", self.backfill)
+
     async def backfill(self) -> int:
         """Fetch what was posted since each channel's cursor (and in channels and threads new since the
         guild's newest cursor) into the log; then let live rows move cursors again."""
@@ -246,7 +252,7 @@ class Logbook(commands.Cog):
     # -- retention -----------------------------------------------------------------------------
 
     async def retention(self) -> None:
-        await self.service.purge_all()
+        await self.service.retention(self.bot.owned.owns)
 
 
 async def setup(bot: PrecisBot) -> None:

@@ -65,7 +65,7 @@ class Questions(commands.Cog):
         if source is None:
             await respond(interaction, NO_ARTICLE, ephemeral=True)
             return
-        wait = self.services.budget.cooldown(interaction.guild_id, interaction.user.id, "ask",
+        wait = await self.services.budget.cooldown(interaction.guild_id, interaction.user.id, "ask",
                                              settings.cooldown_seconds)
         if wait is not None:
             await respond(interaction, f"You can ask again in {wait:.0f} s.", ephemeral=True)
@@ -105,7 +105,8 @@ class Questions(commands.Cog):
         question = message.clean_content.replace(f"@{me.display_name}", "").strip()
         if not question:
             return
-        wait = self.services.budget.cooldown(message.guild.id, message.author.id, "ask", settings.cooldown_seconds)
+        wait = await self.services.budget.cooldown(message.guild.id, message.author.id, "ask",
+                                                   settings.cooldown_seconds)
         if wait is not None:
             log.info("member %s is on cooldown for questions (%.0f s)", message.author.id, wait)
             return

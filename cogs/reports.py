@@ -99,7 +99,9 @@ class Reports(commands.Cog):
 
     async def digests(self) -> None:
         """One scheduler tick: post the digests that are due (a failed one is retried by a later tick)."""
-        await self.service.run_digests([g.id for g in self.bot.guilds], self._post_digest)
+        guilds = [g.id for g in self.bot.guilds if self.bot.owned.owns(g.id)]   # this process's shards only
+        results = await self.service.run_digests(guilds, self._post_digest)
+        log.debug("digest tick: %d guilds checked, %d digests posted", len(guilds), sum(r.posted for r in results))
 
     async def _post_digest(self, guild_id: int, settings: GuildSettings, period: str, report: Report) -> int | None:
         channel = self.bot.get_channel(settings.mod_channel_id or 0)

@@ -161,7 +161,7 @@ class Summaries(commands.Cog):
                         language: str | None = None, public: bool = False) -> None:
         assert interaction.guild_id is not None
         settings = await self.services.guild_settings.get(interaction.guild_id)
-        wait = self.services.budget.cooldown(interaction.guild_id, interaction.user.id, "summarize",
+        wait = await self.services.budget.cooldown(interaction.guild_id, interaction.user.id, "summarize",
                                              settings.cooldown_seconds)
         if wait is not None:
             await respond(interaction, f"You can summarise again in {wait:.0f} s.", ephemeral=True)

@@ -14,6 +14,8 @@ from bot.app.background import Background
 from bot.app.errors import UserFacingError
 from bot.app.services import Services
 from bot.discord_ui.replies import NO_PINGS, respond
+from bot.util.shards import ALL as ALL_SHARDS
+from bot.util.shards import Shards
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +93,13 @@ def default_intents(*, message_content: bool = True) -> discord.Intents:
 
 
 class PrecisBot(commands.Bot):
-    def __init__(self, services: Services, *, cogs: Iterable[str] = COGS, **options: Any) -> None:
+    """The bot on one gateway connection (`make_bot` gives the sharded kind when shards are asked for)."""
+
+    def __init__(self, services: Services, *, cogs: Iterable[str] = COGS, shards: Shards | None = None,
+                 **options: Any) -> None:
         options.setdefault("guild_ready_timeout", 2.0)
+        if shards is not None:
+            options.update(shard_count=shards.count, shard_ids=list(shards.ids))
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=default_intents(message_content=services.settings.discord_message_content),
@@ -103,6 +110,7 @@ class PrecisBot(commands.Bot):
             **options,
         )
         self.services = services
+        self.owned = shards or ALL_SHARDS   # whose guilds' background work this process does
         self.cog_names = tuple(cogs)
         self.failed_cogs: dict[str, str] = {}
         self.background = Background(before_start=self.wait_until_ready)
@@ -133,3 +141,14 @@ class PrecisBot(commands.Bot):
         if isinstance(error, commands.CommandNotFound | commands.NotOwner | commands.CheckFailure):
             return
         log.error("text command %s failed", ctx.command, exc_info=error)
+
+
+class ShardedPrecisBot(PrecisBot, commands.AutoShardedBot):
+    """The bot running the given shards of a sharded application, one gateway connection per shard."""
+
+
+def make_bot(services: Services, *, shards: Shards | None = None, **options: Any) -> PrecisBot:
+    """Without shards, one connection as always; with them, those shards in this process."""
+    if shards is None:
+        return PrecisBot(services, **options)
+    return ShardedPrecisBot(services, shards=shards, **options)

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     llm_context_tokens: int = Field(12_000, ge=1_000, le=1_000_000)
     llm_timeout: float = Field(30.0, gt=0, le=600)
     database_path: Path = Path("data/precis.sqlite3")
+    # postgresql://user:password@host:5432/dbname selects PostgreSQL (several processes, one database);
+    # without it, SQLite at database_path.
+    database_url: str | None = None
     log_level: LogLevel = "INFO"
     owner_ids: list[int] = Field(default_factory=list)
     # Request Discord's privileged Message Content intent. Without it the bot still runs: slash and message
@@ -57,6 +60,15 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) or ws(s) URL")
         return value.rstrip("/")
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL (leave it unset for SQLite at DATABASE_PATH)")
+        return value
+
     @field_validator("fetch_allowed_networks")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
@@ -68,6 +80,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @property
+    def database(self) -> str | Path:
+        """What `Database(...)` opens: the PostgreSQL URL when set, else the SQLite file."""
+        return self.database_url or self.database_path
 
     @property
     def llm_enabled(self) -> bool:

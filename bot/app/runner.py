@@ -12,9 +12,10 @@ from typing import Any
 
 import discord
 
-from bot.app.client import PrecisBot
+from bot.app.client import PrecisBot, make_bot
 from bot.app.config import Settings, SettingsError
 from bot.app.services import open_services
+from bot.util.shards import Shards
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +34,9 @@ def require_token(settings: Settings) -> str:
 
 async def run_bot(settings: Settings, *, stop: asyncio.Event | None = None, handle_signals: bool = True,
                   ready: asyncio.Event | None = None, on_start: Callable[[PrecisBot], None] | None = None,
-                  **bot_options: Any) -> None:
-    """Run until `stop` is set, SIGINT/SIGTERM arrives, or the connection fails for good."""
+                  shards: Shards | None = None, **bot_options: Any) -> None:
+    """Run until `stop` is set, SIGINT/SIGTERM arrives, or the connection fails for good; with `shards`,
+    only those gateway shards (other processes run the rest, sharing the database)."""
     token = require_token(settings)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -43,7 +45,12 @@ async def run_bot(settings: Settings, *, stop: asyncio.Event | None = None, hand
             loop.add_signal_handler(sig, stop.set)
     try:
         async with open_services(settings) as services:
-            bot = PrecisBot(services, **bot_options)
+            if shards is not None:
+                log.info("running %s", shards)
+                if not shards.everything and settings.database_url is None:
+                    log.warning("several processes on one SQLite file contend for its single writer and must share "
+                                "a machine; set DATABASE_URL to a PostgreSQL database")
+            bot = make_bot(services, shards=shards, **bot_options)
             if on_start is not None:
                 on_start(bot)   # the playground and tests hold the bot to drive and inspect it
             if ready is not None:
@@ -57,6 +64,7 @@ async def run_bot(settings: Settings, *, stop: asyncio.Event | None = None, hand
                 await bot.close()
                 with contextlib.suppress(asyncio.CancelledError):
                     await runner
+                await _handlers_done()
     except discord.LoginFailure:
         raise SettingsError("DISCORD_TOKEN was refused by Discord; copy the bot token again") from None
     except discord.PrivilegedIntentsRequired:
@@ -66,6 +74,13 @@ async def run_bot(settings: Settings, *, stop: asyncio.Event | None = None, hand
         if handle_signals:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
+
+
+async def _handlers_done(timeout: float = 10.0) -> None:
+    """Let event handlers discord.py dispatched while closing finish before the services they use close."""
+    pending = [t for t in asyncio.all_tasks() if t.get_name().startswith("discord.py: ") and not t.done()]
+    if pending:
+        await asyncio.wait(pending, timeout=timeout)
 
 
 def _set_event(event: asyncio.Event) -> Callable[[], Coroutine[Any, Any, None]]:

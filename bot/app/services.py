@@ -67,7 +67,7 @@ def llm_client(settings: Settings) -> AsyncOpenAI | None:
 @asynccontextmanager
 async def open_services(settings: Settings) -> AsyncIterator[Services]:
     async with AsyncExitStack() as stack:
-        db = await Database(settings.database_path).open()
+        db = await Database(settings.database).open()
         stack.push_async_callback(db.close)
         guild_settings = GuildSettingsService(db)
         writer = LogWriter(db, max_queue=settings.log_queue_size)
@@ -104,7 +104,7 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             summaries=SummaryService(
                 db, partial(read_article, fetcher=fetcher, workers=workers), PooledSummarizer(workers),
                 llm_summarizer, budget, article_ttl_ms=ttl, summary_ttl_ms=ttl, workers=workers),
-            answers=AnswerService(db, PooledAnswerer(workers), llm_answerer, budget),
+            answers=AnswerService(db, PooledAnswerer(workers), llm_answerer, budget, workers=workers),
             reports=ReportService(db, guild_settings, budget, llm_summarizer, workers=workers),
             moderation=ModerationEndpoint(ModerationClient(client) if client else None,
                                           base_url=settings.openai_base_url),

@@ -48,10 +48,10 @@ class CatchupService:
         self.message_content = message_content
         self.workers = workers        # topics are found there (clustering thousands of messages)
 
-    def cooldown(self, guild_id: int, member_id: int, settings: GuildSettings) -> float | None:
+    async def cooldown(self, guild_id: int, member_id: int, settings: GuildSettings) -> float | None:
         """Seconds the member must wait before the next catch-up, or None (and their clock starts)."""
         seconds = max(settings.cooldown_seconds, MIN_COOLDOWN_SECONDS) if settings.cooldown_seconds else 0
-        return self.budget.cooldown(guild_id, member_id, COOLDOWN_FEATURE, seconds)
+        return await self.budget.cooldown(guild_id, member_id, COOLDOWN_FEATURE, seconds)
 
     async def window(self, guild_id: int, location: Location, since: Since, *, member_id: int | None,
                      until_ms: int | None = None) -> Window:

@@ -250,3 +250,11 @@ def article_only(article: Article) -> Article:
                     len(cleaned.kept), len(cleaned.pieces))
         raise NotAnArticle(NOT_AN_ARTICLE)
     return dataclasses.replace(article, text=cleaned.text)
+
+
+def without_furniture(article: Article) -> Article:
+    """The article without page furniture and readers' comments, for answering questions. Never refuses: a short
+    or odd page is still worth asking about, so when cleaning keeps nothing the text stays as it was.
+    CPU-bound: call it through `asyncio.to_thread`."""
+    cleaned = clean(article.text, title=article.title)
+    return dataclasses.replace(article, text=cleaned.text) if cleaned.text.strip() else article

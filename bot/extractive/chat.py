@@ -24,13 +24,15 @@ _ABBREVIATIONS = {
     "wanna": "want to", "gotta": "got to", "hafta": "have to", "hav": "have", "wht": "what", "cops": "police",
     "cop": "police", "kids": "children", "guy": "man", "guys": "men", "dude": "man", "bucks": "dollars",
     "ceo": "chief executive", "cfo": "chief financial officer", "ref": "referee", "pct": "percent",
-    "movie": "film", "flick": "film",
+    "movie": "film", "flick": "film", "till": "until", "til": "until", "y": "why", "wut": "what",
+    "bout": "about", "yr": "year", "yrs": "years", "hr": "hour", "hrs": "hours", "mins": "minutes",
+    "mil": "million", "tix": "tickets",
 }
 # Words that carry nothing to match: greetings, hedges, emphasis, laughter.
 _FILLER = frozenset("""
 lol lmao lmfao rofl haha hahaha omg ngl tbh tbf imo imho idk rn fr bro bruh fam pls plz please thx ty
 hey yo ok okay wait so um uh hmm anyway anyways tho though actually exactly really basically even just
-literally kinda sorta honestly seriously still currently now ever yet also then again
+literally kinda sorta honestly seriously still currently now ever yet also then again atm smh lmk
 """.split())
 # Asides and modal padding that carry no content: "i thought", "supposed to", "have to".
 _ASIDES = re.compile(r"\bi (?:thought|think|heard|guess|mean|read|saw|wonder)\b|"
@@ -39,6 +41,8 @@ _TRAILERS = re.compile(r"\b(?:or what|or nah|or not|or smth|or something|right)\
 _LIKE = re.compile(r"(?<!\blook )(?<!\blooks )(?<!\blooked )(?<!\bsound )(?<!\bfeel )\blike\b")
 _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
     (r"\b(\w+)n't\b", r"\1 not"), (r"\bcan not\b", "can not"), (r"\bwo not\b", "will not"),
+    (r"\b(did|does|do|is|was|were|are|could|would|should|has|have|had)nt\b", r"\1 not"),   # "didnt"
+    (r"\bcant\b", "can not"), (r"\bwont\b", "will not"),
     (r"\b(who|what|when|where|why|how|which)'d\b", r"\1 did"),
     (r"\b(who|what|when|where|why|how|which|that|it|there|here|he|she)'s\b", r"\1 is"),
     (r"\b(\w+)'re\b", r"\1 are"), (r"\b(\w+)'ll\b", r"\1 will"), (r"\b(\w+)'ve\b", r"\1 have"),
@@ -78,6 +82,8 @@ def _correct(word: str, vocabulary: Mapping[str, int], known: Collection[str]) -
 
     `known` are the article's stems: a word whose stem the article has is no typo. Words of up to three
     letters are only read as question words ("teh", "hw"): an anagram first, then one letter missing.
+    Four-letter words are only read as question words ("wher"): too many real words are one edit apart
+    ("head", "heat"; "back", "black").
     Longer words take one edit (two from eight letters) to an article word with the same first letter
     (typos rarely change it, and "moon" is not "soon"); among several, the article's most frequent wins.
     """
@@ -88,6 +94,9 @@ def _correct(word: str, vocabulary: Mapping[str, int], known: Collection[str]) -
             if sorted(w) == sorted(word) or (len(w) == len(word) + 1 and osa_distance(word, w, 1) <= 1):
                 return w
         return word
+    if len(word) == 4:          # only a question word: "wher" (where, not when), "whta"
+        near = [w for w in _SHORT_TARGETS if len(w) >= 4 and osa_distance(word, w, 1) <= 1]
+        return min(near, key=lambda w: (not w.startswith(word), w)) if near else word
     limit = 1 if len(word) < 8 else 2
     best: tuple[int, bool, int, str] | None = None
     for w, count in vocabulary.items():

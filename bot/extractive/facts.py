@@ -44,7 +44,7 @@ _NUMW = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirte
          r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen")
 _NUM = rf"\d[\d,]*(?:\.\d+)?|(?:{_NUMW})(?:[\s-](?:{_NUMW}))*"
 _SCALE = r"(?:\s+(?:million|billion|trillion|thousand|hundred))?"
-_MONTH = (r"Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar\.|April|Apr\.|May|June|July|Aug(?:ust|\.)?|"
+MONTH = (r"Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar\.|April|Apr\.|May|June|July|Aug(?:ust|\.)?|"
           r"Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?")
 _WEEKDAY = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _SEASON = r"spring|summer|autumn|winter"
@@ -60,12 +60,12 @@ _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple((k, re.compile(p
     (FactKind.PERCENT, rf"(?i:\b(?:{_NUM})(?:\s*%|\s+per\s?cent\b|\s+percentage points?\b))"),
     (FactKind.TIME, r"(?i:\b\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\bnoon\b|\bmidnight\b|"
                     r"\bquarter (?:to|past) \w+\b)"),
-    (FactKind.DATE, rf"\b(?:(?:{_WEEKDAY}),?\s+)?(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b|"
-                    rf"\b\d{{1,2}}\s+(?:{_MONTH})(?:\s+\d{{4}})?\b|"
+    (FactKind.DATE, rf"\b(?:(?:{_WEEKDAY}),?\s+)?(?:{MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b|"
+                    rf"\b\d{{1,2}}\s+(?:{MONTH})(?:\s+\d{{4}})?\b|"
                     rf"(?:\b(?i:mid|early|late)-|\b(?i:next|last|this|early|late|in|by|until|since) )?"
-                    rf"\b(?:{_MONTH})(?:\s+\d{{4}})?\b(?! \d)|"
+                    rf"\b(?:{MONTH})(?:\s+\d{{4}})?\b(?! \d)|"
                     rf"\b(?:(?i:last|next|this|on|by|until|since|from) )?(?:{_WEEKDAY})"
-                    r"(?: (?:morning|afternoon|evening|night))?\b|"
+                    rf"(?: (?:morning|afternoon|evening|night))?\b(?!,? (?:{MONTH}) \d)|"
                     r"\b(?:1[6-9]|20)\d\d(?:s)?\b(?![\d,.]*\d)|"
                     r"(?i:\b(?:yesterday|today|tomorrow|tonight)\b|"
                     rf"\b(?:last|next|this) (?:week(?:end)?|month|year|season|{_SEASON}|fall)\b|"
@@ -73,7 +73,8 @@ _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple((k, re.compile(p
                     rf"\b(?:{_NUM}|a few|several) (?:days|weeks|months|years) (?:ago|later|earlier)\b|"
                     r"\bthe end of the (?:year|decade|month|week)\b)"),
     (FactKind.AGE, r"(?i:\b\d{1,3}-year-old\b|\baged \d{1,3}\b|\b\d{1,3} years? old\b)|"
-                   r"(?<=[A-Za-z], )\d{1,3}(?=,|\s+(?:said|says|told|who|was|is)\b|\.)"),
+                   r"(?<=[A-Za-z], )\d{1,3}(?=,|\s+(?:said|says|told|who|was|is)\b|\.)|"
+                   r"(?<=\b[Hh]e was )\d{1,3}(?=\.)|(?<=\b[Ss]he was )\d{1,3}(?=\.)|(?<=\bdie[sd] at )\d{1,3}\b"),
     (FactKind.DURATION, rf"(?i:\b(?:about |roughly |nearly |almost |more than |less than |under |over |just )?"
                         rf"(?:{_NUM}|a few|several|an?|half an?)(?:[\s-](?:and a half|full|straight|more))?"
                         rf"[\s-](?:{_UNIT_TIME})\b(?:\s+and\s+(?:{_NUM}|an?)\s+(?:{_UNIT_TIME})\b)?)"),
@@ -90,14 +91,16 @@ page item article line platform exit pier lane unit season episode
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 _WORD = re.compile(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)*")
 _NAME = re.compile(r"[A-Z][\w'’.&-]*(?:\s+(?:&\s+)?(?:of\s+|de\s+|van\s+|von\s+)?[A-Z0-9][\w'’.&-]*)*")
-_CALENDAR = re.compile(rf"^(?:{_MONTH}|{_WEEKDAY})$")
+_CALENDAR = re.compile(rf"^(?:{MONTH}|{_WEEKDAY})$")
+# Nouns of places: "at the public library", "Mill Creek Road" is somewhere, not someone.
+PLACE_NOUNS = (r"library|school|hall|reservoir|airfield|fairgrounds?|arena|stadium|street|road|avenue|park|station|"
+               r"airport|hospital|courthouse|church|museum|center|centre|square|plaza|building|office|headquarters|"
+               r"base|depot|garage|warehouse|factory|plant|mall|store|shop|river|lake|beach|coast|island|bridge|"
+               r"border|site|field|farm|woods|forest|camp|shelter|campus|theaters?|theatres?|lane|county|bay|pier|"
+               r"port|dock|wharf|terminal|harbou?r")
 _PLACE_PHRASE = re.compile(
     r"\b(?:at|in|near|outside|inside|along|into|onto|on|across|from|to)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
-    r"(?:[\w'’-]+\s+){0,3}?(?:[A-Z][\w'’-]*|library|school|hall|reservoir|airfield|fairgrounds?|arena|stadium|"
-    r"street|road|avenue|park|station|airport|hospital|courthouse|church|museum|center|centre|square|plaza|"
-    r"building|office|headquarters|base|depot|garage|warehouse|factory|plant|mall|store|shop|river|lake|"
-    r"beach|coast|island|bridge|border|site|field|farm|woods|forest|camp|shelter|campus|theaters?|theatres?)"
-    r"(?:\s+[A-Z][\w'’-]*)*\b")
+    rf"(?:[\w'’-]+\s+){{0,3}}?(?:[A-Z][\w'’-]*|{PLACE_NOUNS})(?:\s+[A-Z][\w'’-]*)*(?:\s+(?:{PLACE_NOUNS}))?\b")
 
 
 def _words(text: str) -> list[tuple[int, int, str]]:
@@ -109,15 +112,15 @@ def _count_about(sentence: str, start: int, end: int) -> tuple[str, ...]:
     belongs to before "of" ("a crowd of 11,482")."""
     after = _words(sentence[end:end + 60])
     about: list[str] = []
-    skip = {"of", "the", "its", "their", "his", "her", "more", "other", "new", "about", "those", "these"}
-    for _, _, w in after[:5]:
+    skip = {"of", "the", "its", "their", "his", "her", "other", "new", "about", "those", "these"}
+    for _, _, w in after[:6]:
         low = w.casefold()
         if low in skip and not about:
             continue
-        if low in STOPWORDS or w[0].isdigit() or (low.endswith("ed") and not about):
+        if (low in STOPWORDS and low != "more") or w[0].isdigit() or (low.endswith("ed") and not about):
             break
         about.append(stem(low))
-        if len(about) == 3:
+        if len(about) == 4:        # "212,000 portable electric space heaters"
             break
     before = _words(sentence[max(0, start - 40):start])
     if len(before) >= 2 and before[-1][2].casefold() == "of":
@@ -128,6 +131,9 @@ def _count_about(sentence: str, start: int, end: int) -> tuple[str, ...]:
 def _age_owner(sentence: str, start: int, end: int) -> tuple[str, ...]:
     """Whose age: the name before "Name, 58," or the noun after "a 27-year-old man"."""
     text = sentence[start:end].casefold()
+    said = [w.casefold() for _, _, w in _words(sentence[max(0, start - 20):start])][-3:]
+    if said[-2:-1] in (["he"], ["she"]) or said[-1:] == ["at"]:
+        return tuple(w for w in said if w in ("he", "she"))      # "He was 88.", "dies at 88"
     if "year-old" in text or "aged" in text:
         nxt = [w.casefold() for _, _, w in _words(sentence[end:end + 40])][:2]
         prev = [w.casefold() for _, _, w in _words(sentence[max(0, start - 60):start])][-3:]

@@ -52,11 +52,12 @@ ACCEPTS: dict[Want, dict[FactKind, float]] = {
 NUMBER_ACCEPTS: dict[Attribute, dict[FactKind, float]] = {
     Attribute.COUNT: {FactKind.COUNT: 1.0, FactKind.MEASURE: 0.7, FactKind.PERCENT: 0.5, FactKind.MONEY: 0.4},
     Attribute.AGE: {FactKind.AGE: 1.0},
-    Attribute.MEASURE: {FactKind.MEASURE: 1.0, FactKind.COUNT: 0.6, FactKind.PERCENT: 0.6},
+    Attribute.MEASURE: {FactKind.MEASURE: 1.0, FactKind.COUNT: 0.6, FactKind.PERCENT: 0.6, FactKind.DURATION: 0.6},
     Attribute.CHANGE: {FactKind.PERCENT: 1.0, FactKind.MONEY: 0.8, FactKind.COUNT: 0.7, FactKind.MEASURE: 0.8},
     Attribute.SCORE: {FactKind.SCORE: 1.0},
 }
 
+TIME_UNITS = frozenset(stem(w) for w in "seconds minutes hours days weeks months years decades".split())
 _AUX = frozenset("did does do is are was were will would can could has have had should shall may might must".split())
 _WH = frozenset("what when where who whom whose why how which".split())
 # Nouns after "how much" / "what is the" that name money.
@@ -89,12 +90,14 @@ _NUMBERISH = frozenset("few several couple hundred hundreds thousand thousands m
 # Words that name the wanted kind of fact: a fact of that kind stands for them ("what was the final score").
 TYPE_TERMS: dict[Want, frozenset[str]] = {w: frozenset(stem(x) for x in ws.split()) for w, ws in {
     Want.MONEY: "cost price pay paid money amount charge fee sum budget worth value bail fine",
-    Want.NUMBER: "number total amount figure count score tally margin result final",
+    Want.NUMBER: "number total amount figure count score tally margin result final vote",
     Want.DATE: "date day year month week",
     Want.TIME: "time hour",
     Want.DURATION: "long time duration",
 }.items()}
 _STOP = STOPWORDS - {"happen"}     # "what time did it happen" is answered by "the robbery happened at..."
+# Function words that narrow what is asked: "has it recalled heaters before", "more layoffs after this".
+CONSTRAINTS = frozenset("before after more else other".split())
 PRONOUNS_PERSON = frozenset("he she him her his hers".split())
 PRONOUNS_THING = frozenset("it its they them their theirs this that those these".split())
 
@@ -112,8 +115,20 @@ class Question:
 
     def accepts(self) -> dict[FactKind, float]:
         if self.want is Want.NUMBER:
+            if self.about & TIME_UNITS:          # "did he teach there like forty years": a duration
+                return {**NUMBER_ACCEPTS[self.attribute or Attribute.COUNT], FactKind.DURATION: 1.0}
             return NUMBER_ACCEPTS[self.attribute or Attribute.COUNT]
         return ACCEPTS.get(self.want, {})
+
+
+@dataclass(slots=True)
+class Query:
+    """A question as asked of one article: its analysis and the stems to look for."""
+    question: Question
+    weights: dict[str, float]            # stem -> weight
+    asked: frozenset[str]                # every stem the asker typed
+    referred: frozenset[str]             # the name "it" or "he" stands for: the title's first, the main person
+    subject_only: bool                   # "when's it out?": only the article's subject is asked about
 
 
 def _after(words: list[str], i: int, n: int = 2) -> list[str]:
@@ -179,7 +194,8 @@ def analyse(words: list[str]) -> Question:
         frame.update(("day", "date", "year", "month", "week"))
     elif at("where|what (?:city|town|country|state|place|street|venue)") >= 0:
         q.want = Want.PLACE
-    elif at("why|how come|what caused|what is the reason|for what reason") >= 0:
+    elif at("why|how come|what caused|what is the reason|for what reason|(?:die|died|dies) (?:of|from)|"
+            "cause of death|what killed") >= 0:
         q.want = Want.REASON
     elif first in ("who", "whom", "whose") or at("what is the name|what was the name|who is|who was") >= 0:
         q.want = Want.PERSON
@@ -194,7 +210,7 @@ def analyse(words: list[str]) -> Question:
             q.want = Want.PERSON
         elif nstems & _MONEY_NOUNS or {stem(w) for w in tw[i:]} & {"cost", "price"}:
             q.want = Want.MONEY        # "what is the budget", "what's the roof gonna cost"
-        elif nstems & {"score", "result"}:
+        elif nstems & {"score", "result", "vote", "tally"}:     # "what was the vote": 5-2
             q.want, q.attribute = Want.NUMBER, Attribute.SCORE
         elif nstems & {"percent", "percentag", "share", "rate"}:
             q.want, q.attribute = Want.NUMBER, Attribute.CHANGE
@@ -202,6 +218,8 @@ def analyse(words: list[str]) -> Question:
             q.want, q.attribute = Want.NUMBER, Attribute.COUNT
         elif at("how") >= 0 and (j := at("how")) < len(tw) and tw[j] in ("did", "does", "do"):
             q.want = Want.REASON
+        elif "name" in tw[i:]:
+            q.want = Want.PERSON       # "what's her daughter's name"
         else:
             q.want = Want.DESCRIPTION
     elif first == "how":
@@ -218,7 +236,7 @@ def analyse(words: list[str]) -> Question:
         if q.want is Want.YESNO:
             q.want, q.attribute = Want.NUMBER, Attribute.COUNT
             q.about = frozenset(stem(w) for w in _after(words, i + 1))
-    skip = _STOP | _AUX | _WH | _FRAME | frame | PRONOUNS_PERSON | PRONOUNS_THING
+    skip = (_STOP - CONSTRAINTS) | _AUX | _WH | _FRAME | frame | PRONOUNS_PERSON | PRONOUNS_THING
     if q.want is Want.NUMBER and q.attribute is not Attribute.COUNT:
         skip = skip | _MEASURE_ADJ
     if q.want in (Want.NUMBER, Want.MONEY):

@@ -60,6 +60,10 @@ class Reading:
     roles: dict[str, frozenset[str]] = field(default_factory=dict)   # surname stem -> role stems
     main_person: tuple[str, ...] = ()          # stems of the most mentioned person's name
     subject: tuple[str, ...] = ()              # stems of the title's content words
+    subject_name: tuple[str, ...] = ()         # stems of the title's first name: what "it" most likely is
+    common_stems: frozenset[str] = frozenset()  # stems of words the article writes in lower case somewhere
+    mentions: Counter[str] = field(default_factory=Counter)   # a name's last stem -> how often it is named
+    people: frozenset[str] = frozenset()      # last stems of full names named again alone: "Marchetti said"
 
     def idf(self, term: str) -> float:
         n = len(self.sentences) or 1
@@ -104,10 +108,22 @@ def _roles(sentence: Sentence, common: frozenset[str]) -> dict[str, set[str]]:
     return out
 
 
+def _join_datelines(text: str, spans: list[Span]) -> list[Span]:
+    """"SAN MARREN, Calif. — Brightpath said...": a dateline's abbreviation ends no sentence."""
+    out: list[Span] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if prev is not None and span.text[:1] in "—–-" and "\n" not in text[prev.end:span.start]:
+            out[-1] = Span(prev.start, span.end, text[prev.start:span.end])
+        else:
+            out.append(span)
+    return out
+
+
 @functools.lru_cache(maxsize=32)
 def read(text: str, title: str | None, language: str | None) -> Reading:
     lang = language_of(language)
-    spans = split_sentences(text)
+    spans = _join_datelines(text, split_sentences(text))
     raw_words = [m.group(0) for m in _TOKEN.finditer(text)]
     vocabulary = Counter(w.casefold() for w in raw_words)
     # Words the article writes in lower case somewhere: capitalised at a sentence start, they are no name.
@@ -123,6 +139,7 @@ def read(text: str, title: str | None, language: str | None) -> Reading:
                                   is_boilerplate(span.text)))
     df = Counter(s for sent in sentences for s in sent.stems)
     reading = Reading(lang, sentences, vocabulary, frozenset(df), df)
+    reading.common_stems = frozenset(stem(w, lang) for w in common)
     roles: dict[str, set[str]] = {}
     mentions: Counter[str] = Counter()
     full: dict[str, tuple[str, ...]] = {}
@@ -139,6 +156,10 @@ def read(text: str, title: str | None, language: str | None) -> Reading:
     reading.roles = {k: frozenset(v) for k, v in roles.items()}
     people = [k for k, _ in mentions.most_common() if len(full.get(k, ())) >= 2]
     reading.main_person = full[people[0]] if people else ()
+    reading.mentions = mentions
+    reading.people = frozenset(k for k in people if mentions[k] >= 2)
     head = title or (spans[0].text if spans else "")
     reading.subject = tuple(dict.fromkeys(t.stem for t in tokens(head, lang) if t.stem not in STOP))
+    first = next((f for f in facts(head, common) if f.kind is FactKind.NAME), None)
+    reading.subject_name = tuple(t.stem for t in tokens(first.text, lang)) if first else ()
     return reading

@@ -40,7 +40,8 @@ _NUMBERS = {
     "pt": "zero um dois três quatro cinco seis sete oito nove dez",
     "it": "zero uno due tre quattro cinque sei sette otto nove dieci",
 }
-_TENS_EN = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_TENS_EN = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+            "hundred": 100, "thousand": 1000}
 NUMBER_WORDS: dict[str, dict[str, int]] = {
     lang: {w: i for i, w in enumerate(ws.split())} for lang, ws in _NUMBERS.items()}
 NUMBER_WORDS["en"].update(_TENS_EN)

@@ -12,8 +12,8 @@ from typing import Literal, TextIO
 from bot.logbook.rows import Cursor, Delete, Edit, MessageRow, ThreadEvent
 from bot.logbook.writer import LogWriter
 from bot.settings.guild import GuildSettings, GuildSettingsService
+from bot.store import leases, logquery
 from bot.store import logbook as store
-from bot.store import logquery
 from bot.store.db import Database
 from bot.store.logbook import ForgetResult
 from bot.store.logquery import SearchHit
@@ -25,6 +25,7 @@ ExportFormat = Literal["jsonl", "csv"]
 LogOp = MessageRow | Edit | Delete | ThreadEvent | Cursor
 Observer = Callable[[LogOp], None]
 DAY_MS = 86_400_000
+RETENTION_LEASE_MS = 3_600_000   # a purge that takes longer than this may be started again elsewhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class LogService:
         self.writer = writer
         self.guild_settings = guild_settings
         self._opted_out: set[tuple[int, int]] = set()
+        self._holder = leases.new_holder()
         self._observers: list[Observer] = []
 
     def add_observer(self, observer: Observer) -> None:
@@ -53,6 +55,7 @@ class LogService:
 
     async def load(self) -> None:
         self._opted_out = await store.opted_out_members(self.db)
+        await self.guild_settings.preload()   # handlers then queue rows in event order (see preload)
 
     # -- what gets logged ----------------------------------------------------------------------
 
@@ -128,6 +131,23 @@ class LogService:
 
     async def purge_all(self, *, now: int | None = None) -> list[PurgeResult]:
         return [await self.purge_guild(g, now=now) for g in await store.logged_guilds(self.db)]
+
+    async def retention(self, owns: Callable[[int], bool], *, now: int | None = None) -> list[PurgeResult]:
+        """The retention run of one bot process: the guilds on its shards, each under a lease so that no
+        two processes purge a guild at once (a guild whose lease another holds is left to that one)."""
+        at = now if now is not None else now_ms()
+        results = []
+        for guild_id in await store.logged_guilds(self.db):
+            name = f"retention:{guild_id}"
+            if not owns(guild_id) or not await leases.take(self.db, name, now=at, ttl_ms=RETENTION_LEASE_MS,
+                                                           holder=self._holder):
+                continue
+            try:
+                results.append(await self.purge_guild(guild_id, now=at))
+            finally:
+                await leases.release(self.db, name, self._holder)
+        await leases.prune(self.db, before=now_ms() - DAY_MS)   # ended cooldowns, notes and claims
+        return results
 
     # -- reading -------------------------------------------------------------------------------
 

@@ -3,8 +3,8 @@
 - Batches close by count (`max_batch`) or by time (`max_delay` after the first row), and commit with
   executemany in one transaction.
 - A full queue makes `put` wait (backpressure); nothing is dropped.
-- Transient database errors (locked, busy, disk full, I/O) are retried with backoff while the rows
-  wait in memory; a batch that fails for any other reason is split until the bad row is isolated,
+- Transient database errors (locked, busy, disk full, I/O, a lost server connection) are retried with
+  backoff while the rows wait in memory; a batch that fails for any other reason is split until the bad row is isolated,
   and that row goes to `log_dead_letters` instead of vanishing.
 - `flush()` waits until everything enqueued before it is committed; `stop()` flushes and ends.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -24,13 +23,6 @@ from bot.store.logbook import LogOp
 from bot.util.timeutil import now_ms
 
 log = logging.getLogger(__name__)
-
-_TRANSIENT = ("locked", "busy", "disk is full", "disk i/o", "unable to open")
-
-
-def is_transient(exc: BaseException) -> bool:
-    return isinstance(exc, sqlite3.OperationalError) and any(t in str(exc).lower() for t in _TRANSIENT)
-
 
 @dataclass(slots=True)
 class _Barrier:
@@ -139,7 +131,7 @@ class LogWriter:
                 await action()
                 return
             except Exception as exc:
-                if not is_transient(exc):
+                if not self._db.is_transient(exc):
                     raise
                 self.stats.retries += 1
                 self.stats.last_error = str(exc)

@@ -28,12 +28,13 @@ from bot.moderation.flagger import (
     FlaggerStats,
     FlagListener,
     SettingsFor,
+    ShardCursors,
     notify,
-    start_cursor,
 )
 from bot.store import moderation as store
 from bot.store.db import Database
 from bot.store.moderation import Flag, ScanRow
+from bot.util.shards import Shards
 from bot.util.timeutil import ms_to_snowflake, now_ms
 
 log = logging.getLogger(__name__)
@@ -72,12 +73,14 @@ class EndpointFlagger:
     def __init__(self, db: Database, settings_for: SettingsFor, endpoint: ModerationEndpoint, *,
                  on_flags: FlagListener | None = None, cursor_name: str = ENDPOINT_CURSOR_NAME,
                  settle_ms: int = SETTLE_MS, first_run_lookback_ms: int = FIRST_RUN_LOOKBACK_MS,
-                 clock_ms: Callable[[], int] = now_ms, requests_per_second: float = 1.0, burst: int = 3) -> None:
+                 clock_ms: Callable[[], int] = now_ms, requests_per_second: float = 1.0, burst: int = 3,
+                 shards: Shards | None = None) -> None:
         self.db = db
         self.settings_for = settings_for
         self.endpoint = endpoint
         self.on_flags = on_flags
         self.cursor_name = cursor_name
+        self.cursors = ShardCursors(cursor_name, shards)
         self.settle_ms = settle_ms
         self.first_run_lookback_ms = first_run_lookback_ms
         self._clock_ms = clock_ms
@@ -100,12 +103,12 @@ class EndpointFlagger:
             await self.endpoint.probe()
         if self._cursor is None:
             # Upgrading from one flagger cursor: the endpoint carries on from where it stopped.
-            self._cursor = await start_cursor(self.db, [self.cursor_name, CURSOR_NAME], self.first_run_lookback_ms,
-                                              self._clock_ms)
+            self._cursor = await self.cursors.start(self.db, self.first_run_lookback_ms, self._clock_ms,
+                                                    fallbacks=[CURSOR_NAME])
         up_to = ms_to_snowflake(self._clock_ms() - self.settle_ms) - 1
         if self.endpoint.missing:
             return await self._follow(up_to)
-        rows = await store.messages_after(self.db, self._cursor, up_to, limit)
+        rows = await store.messages_after(self.db, self._cursor, up_to, limit, shards=self.cursors.scope)
         done = 0
         for chunk in await self._chunks(rows, client.batch_size):
             try:
@@ -130,7 +133,7 @@ class EndpointFlagger:
                             self._failures, exc, len(chunk))
                 flags = []
             self._failures = 0
-            new = await store.save_flags(self.db, flags, cursor=(self.cursor_name, chunk[-1].id))
+            new = await store.save_flags(self.db, flags, cursor=self.cursors.at(chunk[-1].id))
             self._cursor = chunk[-1].id
             done += len(chunk)
             self.stats.processed += len(chunk)
@@ -149,7 +152,8 @@ class EndpointFlagger:
         assert self._cursor is not None
         if up_to <= self._cursor:
             return 0
-        await store.set_cursor(self.db, self.cursor_name, up_to)
+        for name in self.cursors.names:
+            await store.set_cursor(self.db, name, up_to)
         self._cursor = up_to
         return 0
 

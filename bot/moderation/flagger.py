@@ -13,6 +13,10 @@ stores it first wins and moderators hear of it once):
   cursor moves in the same transaction as the flags of the messages it passes, so a restart neither skips
   nor repeats. This pass never waits on anything remote: the moderation endpoint has its own pass and
   cursor (bot/moderation/endpoint_scan.py).
+
+A process running some of the gateway shards (`shards`) scans only its shards' guilds, with a cursor per
+shard ("flagger:0/4", see `ShardCursors`): no two processes scan one guild, and a shard keeps its place
+when it moves to another process. Unsharded, one cursor ("flagger") covers every guild.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from bot.settings.guild import GuildSettings
 from bot.store import moderation as store
 from bot.store.db import Database
 from bot.store.moderation import Flag, ScanRow
+from bot.util.shards import Shards
 from bot.util.timeutil import ms_to_snowflake, now_ms
 from bot.util.workers import Workers
 
@@ -74,6 +79,33 @@ async def start_cursor(db: Database, names: Sequence[str], lookback_ms: int, clo
     return ms_to_snowflake(clock_ms() - lookback_ms)
 
 
+class ShardCursors:
+    """A scan's cursor name(s) and message filter for the shards a process runs."""
+
+    def __init__(self, name: str, shards: Shards | None) -> None:
+        self.name = name
+        self.shards = None if shards is None or shards.everything else shards
+        self.names = [name] if self.shards is None else [f"{name}:{i}/{self.shards.count}" for i in self.shards.ids]
+
+    @property
+    def scope(self) -> tuple[tuple[int, ...], int] | None:
+        """For `store.messages_after(shards=...)`."""
+        return None if self.shards is None else (self.shards.ids, self.shards.count)
+
+    async def start(self, db: Database, lookback_ms: int, clock_ms: Callable[[], int],
+                    fallbacks: Sequence[str] = ()) -> int:
+        """Where the scan resumes: the cursor furthest behind among this process's shards (each falling back
+        to the unsharded cursor, then `fallbacks`, then `lookback_ms` before now). A message checked twice is
+        flagged once: flags are unique per message, category and provider."""
+        chain = [self.name, *fallbacks]
+        return min([await start_cursor(db, [name, *(c for c in chain if c != name)], lookback_ms, clock_ms)
+                    for name in self.names])
+
+    def at(self, message_id: int) -> list[tuple[str, int]]:
+        """Every cursor of this process at `message_id` (for `store.save_flags(cursor=...)`)."""
+        return [(name, message_id) for name in self.names]
+
+
 def scan_row(row: MessageRow) -> ScanRow:
     return ScanRow(row.id, row.guild_id, row.location, row.author_id,
                    None if row.opted_out else row.content, row.created_at)
@@ -83,12 +115,14 @@ class Flagger:
     def __init__(self, db: Database, settings_for: SettingsFor, *, on_flags: FlagListener | None = None,
                  cursor_name: str = CURSOR_NAME, settle_ms: int = SETTLE_MS,
                  first_run_lookback_ms: int = FIRST_RUN_LOOKBACK_MS, clock_ms: Callable[[], int] = now_ms,
-                 live_capacity: int = LIVE_CAPACITY, workers: Workers | None = None) -> None:
+                 live_capacity: int = LIVE_CAPACITY, shards: Shards | None = None,
+                 workers: Workers | None = None) -> None:
         self.db = db
         self.workers = workers      # the guild's rules (admins' regexes) are matched there
         self.settings_for = settings_for
         self.on_flags = on_flags
         self.cursor_name = cursor_name
+        self.cursors = ShardCursors(cursor_name, shards)
         self.settle_ms = settle_ms
         self.first_run_lookback_ms = first_run_lookback_ms
         self._clock_ms = clock_ms
@@ -131,10 +165,10 @@ class Flagger:
     # -- in order ------------------------------------------------------------------------------
 
     async def _load_cursor(self) -> int:
-        stored = await start_cursor(self.db, [self.cursor_name], self.first_run_lookback_ms, self._clock_ms)
+        stored = await self.cursors.start(self.db, self.first_run_lookback_ms, self._clock_ms)
         # Seed the flood windows with the minute before the cursor, so a restart does not forget a flood.
         seed_from = max(0, stored - (FLOOD_REPEAT_MS << 22))
-        for row in await store.messages_after(self.db, seed_from, stored, 10_000):
+        for row in await store.messages_after(self.db, seed_from, stored, 10_000, shards=self.cursors.scope):
             self.window.observe(row)
         return stored
 
@@ -143,12 +177,12 @@ class Flagger:
         if self._cursor is None:
             self._cursor = await self._load_cursor()
         up_to = ms_to_snowflake(self._clock_ms() - self.settle_ms) - 1
-        rows = await store.messages_after(self.db, self._cursor, up_to, limit)
+        rows = await store.messages_after(self.db, self._cursor, up_to, limit, shards=self.cursors.scope)
         if not rows:
             return 0
         try:
             flags = await self._rule_flags(rows, flood=True)
-            new = await store.save_flags(self.db, flags, cursor=(self.cursor_name, rows[-1].id))
+            new = await store.save_flags(self.db, flags, cursor=self.cursors.at(rows[-1].id))
         except BaseException:
             # The flood windows saw messages whose flags were not stored: start afresh from the cursor.
             self._cursor, self.window = None, FloodWindow()

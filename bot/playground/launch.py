@@ -11,6 +11,7 @@ from bot.app.config import Settings
 from bot.app.runner import run_bot
 from bot.playground.fake_discord import FakeDiscord
 from bot.playground.fake_discord.clientrun import pointed_at
+from bot.util.shards import Shards
 
 
 async def _identify_now(shard_id: int | None, *, initial: bool = False) -> None:
@@ -18,7 +19,7 @@ async def _identify_now(shard_id: int | None, *, initial: bool = False) -> None:
 
 
 @contextlib.asynccontextmanager
-async def bot_on(fake: FakeDiscord, settings: Settings, *, timeout: float = 15.0
+async def bot_on(fake: FakeDiscord, settings: Settings, *, timeout: float = 15.0, shards: Shards | None = None
                  ) -> AsyncIterator[tuple[PrecisBot, asyncio.Task[None]]]:
     """Run the bot until the block ends (then stop it the way SIGTERM does); yields it once READY."""
     stop, ready = asyncio.Event(), asyncio.Event()
@@ -30,7 +31,7 @@ async def bot_on(fake: FakeDiscord, settings: Settings, *, timeout: float = 15.0
 
     with pointed_at(fake):   # restores discord.py's endpoints, which run_bot points at the stand-in
         task = asyncio.create_task(run_bot(settings, stop=stop, handle_signals=False, ready=ready,
-                                           on_start=started, guild_ready_timeout=0.05))
+                                           on_start=started, guild_ready_timeout=0.05, shards=shards))
         waiter = asyncio.create_task(ready.wait())
         await asyncio.wait({task, waiter}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         waiter.cancel()

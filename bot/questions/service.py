@@ -9,12 +9,14 @@ from dataclasses import dataclass
 
 from bot.app.errors import LLMError
 from bot.articles.model import Article, first_part
+from bot.extractive.boilerplate import without_furniture
 from bot.llm.base import Answer, Answerer, Turn
 from bot.settings.budget import Budget
 from bot.store import questions as store
 from bot.store.db import Database
 from bot.store.questions import QuestionRecord
 from bot.util.timeutil import now_ms
+from bot.util.workers import Workers, WorkersClosed, WorkFailed, run_or_call
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +57,9 @@ class AnswerResult:
 
 class AnswerService:
     def __init__(self, db: Database, extractive: Answerer, llm: Answerer | None, budget: Budget, *,
-                 clock: Callable[[], int] = now_ms) -> None:
+                 clock: Callable[[], int] = now_ms, workers: Workers | None = None) -> None:
         self.db = db
+        self.workers = workers
         self.extractive = extractive
         self.llm = llm
         self.budget = budget
@@ -70,22 +73,30 @@ class AnswerService:
         question = " ".join(question.split())[:500]
         article, cut = first_part(article)   # an answer's cost grows with the text: read at most so much
         started = time.perf_counter()
+        # Comments aren't the article; judging it sentence by sentence is CPU-bound, so it runs in the pool.
+        page = article
+        try:
+            article = await run_or_call(self.workers, without_furniture, article)
+        except WorkersClosed:
+            raise
+        except WorkFailed:
+            log.warning("sorting out the furniture of %s failed; answering from the whole page", article.url)
         notice = None
         answerer = self.extractive
         if self.llm is not None:
             if await self.budget.allows_llm(context.guild_id):
                 answerer = self.llm
             else:
-                notice = self.budget.note_once(context.guild_id)
+                notice = await self.budget.note_once(context.guild_id)
         try:
             answer = await answerer.answer(article, question, history=history, language=language)
         except LLMError as exc:
             log.warning("LLM answer failed (%s); answering with the extractive provider", exc)
             answer = await self.extractive.answer(article, question, history=history, language=language)
             answer.note = f"{exc.message.rstrip('.')}, so this answer comes from the built-in answerer."
-        if (sliver := short_text_note(article)) is not None:
+        if (sliver := short_text_note(page)) is not None:
             if not answer.answerable:          # "the article doesn't say" is a claim we cannot make here
-                answer.text = not_found_in_sliver(article)
+                answer.text = not_found_in_sliver(page)
             answer.note = f"{answer.note} {sliver}" if answer.note else sliver
         if cut and not answer.answerable:      # nor after reading only the first part
             answer.text = PART_NOT_FOUND

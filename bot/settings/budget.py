@@ -1,21 +1,23 @@
 """Cost control: per-guild daily token budgets, per-member cooldowns, and usage accounting.
 
-Spending is counted in memory per guild and UTC day (seeded once from the database), so checking the
-budget on the hot path costs no query; every LLM call is also stored for /usage and reports.
+All of it lives in the database, so every bot process (shard) and every restart sees the same state:
+tokens are added to the guild's day in the same transaction as the usage row (an atomic increment) and
+the budget check is one primary-key read; cooldowns and the once-a-day "budget spent" note are leases
+(bot/store/leases.py) that exactly one process can take.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.llm.base import TokenUsage
 from bot.settings.guild import GuildSettingsService
+from bot.store import leases
 from bot.store import usage as store
 from bot.store.db import Database
-from bot.store.usage import UsageRow
+from bot.store.usage import DAY_MS, UsageRow
 from bot.util.timeutil import now_ms
 
 BUDGET_SPENT_NOTE = "Today's AI budget for this server is spent, so I used the built-in summariser and answerer."
@@ -39,22 +41,13 @@ class UsageSummary:
 
 class Budget:
     def __init__(self, db: Database, guild_settings: GuildSettingsService, *,
-                 clock: Callable[[], int] = now_ms, monotonic: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], int] = now_ms) -> None:
         self._db = db
         self._settings = guild_settings
         self._clock = clock
-        self._monotonic = monotonic
-        self._spent: dict[int, tuple[int, int]] = {}        # guild -> (day start, tokens)
-        self._noted: dict[int, int] = {}                     # guild -> day the "budget spent" note was shown
-        self._cooldowns: dict[tuple[int, int, str], float] = {}
 
     async def _spent_today(self, guild_id: int) -> int:
-        today = day_start_ms(self._clock())
-        day, tokens = self._spent.get(guild_id, (-1, 0))
-        if day != today:
-            tokens = await store.tokens_since(self._db, guild_id, today)
-            self._spent[guild_id] = (today, tokens)
-        return tokens
+        return await store.tokens_on_day(self._db, guild_id, day_start_ms(self._clock()))
 
     async def allows_llm(self, guild_id: int | None) -> bool:
         """False when the guild's daily token budget is 0 or spent. Calls outside a guild (CLI) are allowed."""
@@ -63,43 +56,32 @@ class Budget:
         limit = (await self._settings.get(guild_id)).daily_tokens
         return limit > 0 and await self._spent_today(guild_id) < limit
 
-    def note_once(self, guild_id: int | None) -> str | None:
-        """The 'budget spent' note, once per guild per UTC day."""
+    async def note_once(self, guild_id: int | None) -> str | None:
+        """The 'budget spent' note, once per guild per UTC day (across processes and restarts)."""
         if guild_id is None:
             return None
-        today = day_start_ms(self._clock())
-        if self._noted.get(guild_id) == today:
-            return None
-        self._noted[guild_id] = today
-        return BUDGET_SPENT_NOTE
+        now = self._clock()
+        day = day_start_ms(now)
+        taken = await leases.take(self._db, f"budget-note:{guild_id}:{day}", now=now, ttl_ms=day + 2 * DAY_MS - now)
+        return BUDGET_SPENT_NOTE if taken else None
 
     async def record(self, *, guild_id: int | None, user_id: int | None, feature: str, model: str | None,
                      usage: TokenUsage) -> None:
         if usage.calls == 0 and usage.total == 0:
             return
-        at = self._clock()
-        if guild_id is not None:
-            await self._spent_today(guild_id)   # seed before inserting, so this call is counted once
         await store.record(self._db, guild_id=guild_id, user_id=user_id, feature=feature, model=model,
-                           usage=usage, at=at)
-        if guild_id is not None:
-            day, tokens = self._spent[guild_id]
-            if day == day_start_ms(at):
-                self._spent[guild_id] = (day, tokens + usage.total)
+                           usage=usage, at=self._clock())
 
-    def cooldown(self, guild_id: int, user_id: int, feature: str, seconds: int) -> float | None:
+    async def cooldown(self, guild_id: int, user_id: int, feature: str, seconds: int) -> float | None:
         """Seconds left before the member may use `feature` again, or None (and the clock starts now)."""
         if seconds <= 0:
             return None
-        key = (guild_id, user_id, feature)
-        now = self._monotonic()
-        ready_at = self._cooldowns.get(key, 0.0)
-        if now < ready_at:
-            return ready_at - now
-        self._cooldowns[key] = now + seconds
-        if len(self._cooldowns) > 10_000:   # forget expired entries now and then
-            self._cooldowns = {k: v for k, v in self._cooldowns.items() if v > now}
-        return None
+        name = f"cooldown:{feature}:{guild_id}:{user_id}"
+        now = self._clock()
+        if await leases.take(self._db, name, now=now, ttl_ms=seconds * 1000):
+            return None
+        ends = await leases.expires_at(self._db, name)
+        return max(0.001, ((ends or now) - now) / 1000)
 
     async def summary(self, guild_id: int, since: int) -> UsageSummary:
         by_feature = await store.breakdown(self._db, guild_id, since, "feature")

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 
 from bot.articles.model import Article
 from bot.llm.base import Summary
-from bot.store.db import Database
+from bot.store.db import Database, Row
+from bot.store.dialect import upsert
 from bot.store.location import Location
+
+_PUT_ARTICLE = upsert("articles", ("url", "final_url", "title", "author", "published", "site", "language", "image",
+                                   "content_type", "text", "fetched_at", "expires_at"), ("url",))
+_PUT_SUMMARY = upsert("summaries", ("url", "provider", "model", "style", "language", "title", "tldr", "key_points",
+                                    "summary_language", "note", "created_at", "expires_at"),
+                      ("url", "provider", "model", "style", "language"))
+_ADD_POST = upsert("summary_posts", ("message_id", "guild_id", "channel_id", "thread_id", "source_message_id", "url",
+                                     "requested_by", "provider", "created_at"), ("message_id",))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +55,7 @@ async def get_article(db: Database, url: str, now: int) -> Article | None:
 
 async def put_article(db: Database, article: Article, now: int, ttl_ms: int) -> None:
     await db.execute(
-        "INSERT OR REPLACE INTO articles (url, final_url, title, author, published, site, language, image, "
-        "content_type, text, fetched_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _PUT_ARTICLE,
         (article.url, article.final_url, article.title, article.author, article.date, article.site,
          article.language, article.image, article.content_type, article.text, now, now + ttl_ms))
 
@@ -67,8 +74,7 @@ async def get_summary(db: Database, key: SummaryKey, now: int) -> Summary | None
 
 async def put_summary(db: Database, key: SummaryKey, summary: Summary, now: int, ttl_ms: int) -> None:
     await db.execute(
-        "INSERT OR REPLACE INTO summaries (url, provider, model, style, language, title, tldr, key_points, "
-        "summary_language, note, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _PUT_SUMMARY,
         (key.url, key.provider, key.model, key.style, key.language, summary.title, summary.tldr,
          json.dumps(summary.key_points, ensure_ascii=False), summary.language, summary.note, now, now + ttl_ms))
 
@@ -79,14 +85,13 @@ async def get_failure(db: Database, url: str, now: int) -> str | None:
 
 
 async def put_failure(db: Database, url: str, message: str, now: int, ttl_ms: int) -> None:
-    await db.execute("INSERT OR REPLACE INTO fetch_failures (url, message, expires_at) VALUES (?, ?, ?)",
+    await db.execute(upsert("fetch_failures", ("url", "message", "expires_at"), ("url",)),
                      (url, message, now + ttl_ms))
 
 
 async def add_post(db: Database, post: SummaryPost, *, requested_by: int | None, provider: str) -> None:
     await db.execute(
-        "INSERT OR REPLACE INTO summary_posts (message_id, guild_id, channel_id, thread_id, source_message_id, "
-        "url, requested_by, provider, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _ADD_POST,
         (post.message_id, post.guild_id, post.channel_id, post.thread_id, post.source_message_id, post.url,
          requested_by, provider, post.created_at))
 
@@ -95,7 +100,7 @@ async def set_post_thread(db: Database, message_id: int, thread_id: int) -> None
     await db.execute("UPDATE summary_posts SET thread_id = ? WHERE message_id = ?", (thread_id, message_id))
 
 
-def _post(r: sqlite3.Row) -> SummaryPost:
+def _post(r: Row) -> SummaryPost:
     return SummaryPost(r["message_id"], r["guild_id"], r["channel_id"], r["thread_id"], r["source_message_id"],
                        r["url"], r["created_at"])
 
@@ -128,6 +133,6 @@ async def add_shared_links(db: Database, message_id: int, urls: list[str], *, gu
                            user_id: int, created_at: int) -> None:
     """Links a member shared, where log rows keep them: the channel (a thread's parent) and the thread."""
     await db.transaction([(
-        "INSERT OR IGNORE INTO shared_links (message_id, url, guild_id, channel_id, thread_id, user_id, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO shared_links (message_id, url, guild_id, channel_id, thread_id, user_id, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [(message_id, u, guild_id, *location, user_id, created_at) for u in urls], True)])

@@ -110,7 +110,7 @@ async def thread_ids(db: Database, guild_id: int, channel_id: int, since_ms: int
     where, params = Span(guild_id, Location(channel_id), since_ms, until_ms, (), after_id).channel_where()
     rows = await db.fetchall(
         f"SELECT DISTINCT thread_id FROM (SELECT thread_id FROM messages WHERE {where} ORDER BY id DESC "
-        "LIMIT ?) WHERE thread_id IS NOT NULL", [*params, scan], read=True)
+        "LIMIT ?) recent WHERE thread_id IS NOT NULL", [*params, scan], read=True)
     return sorted(int(r[0]) for r in rows)
 
 
@@ -118,7 +118,7 @@ async def logged_count(db: Database, span: Span, cap: int = SCAN_LIMIT) -> int:
     """Logged messages of the span, readable or not, counted up to `cap` (to tell "nothing logged" from
     "nothing readable" without counting a year of messages)."""
     where, params = span.where()
-    row = await db.fetchone(f"SELECT count(*) FROM (SELECT 1 FROM messages WHERE {where} LIMIT ?)",
+    row = await db.fetchone(f"SELECT count(*) FROM (SELECT 1 FROM messages WHERE {where} LIMIT ?) capped",
                             [*params, cap], read=True)
     return int(row[0]) if row else 0
 

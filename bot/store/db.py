@@ -1,29 +1,72 @@
-"""The SQLite connection: WAL, busy timeout, foreign keys, numbered migrations, online backup.
+"""The store's one interface, `Database`, with two backends: SQLite (embedded, the default) and PostgreSQL.
 
-One writer connection serves every write (SQLite has a single writer anyway; aiosqlite runs it on its
-own thread) and a second connection serves long reads (reports, exports, search), which WAL lets run
-beside the writes without blocking them.
+`Database(target)` opens the backend the target names: a file path (or ":memory:") is SQLite, a
+`postgresql://` URL is PostgreSQL (bot/store/sqlite.py, bot/store/postgres.py). The table modules write
+SQL once, with `?` placeholders (or `:name` with a dict), in the subset both engines accept
+(`INSERT ... ON CONFLICT`, `RETURNING`, `IS NOT DISTINCT FROM`, `FILTER`); what still differs is asked of
+`db.dialect` (bot/store/dialect.py) by name. Each backend has its own numbered migrations,
+schema/sqlite/NNN_*.sql and schema/postgres/NNN_*.sql, with the same numbers and names.
+
+Writing (or porting) a store function so it runs on both (tests/integration/store/test_postgres.py checks
+the migrations pair up; the `db` fixture runs every store test on both):
+- `INSERT OR REPLACE` -> `dialect.upsert(...)`; `INSERT OR IGNORE` -> `... ON CONFLICT DO NOTHING`;
+  in `DO UPDATE SET`, name the table's own columns (`t.col`), not bare `col`.
+- scalar `max(a, b)` -> `db.dialect.greatest(a, b)`; `strftime` days -> `db.dialect.utc_day(col)`;
+  summing a condition -> `sum(db.dialect.flag("x > 0"))`; `WHERE 1` -> `WHERE TRUE`; a subquery in FROM
+  needs an alias; ORDER BY may name an output column but not use one inside an expression.
+- a parameter whose type nothing around it fixes (`SELECT ?`, `? IS NULL`) -> `CAST(? AS BIGINT|TEXT)`;
+  ids and times are BIGINT in PostgreSQL, 0/1 flags stay INTEGER, JSON stays TEXT.
+- writes: `db.execute` (returns rows changed), `db.execute_returning` (RETURNING rows), `db.transaction`
+  for statement batches, `db.write_transaction(key)` for read-then-write; never a connection object.
+- new tables: add the migration to both folders; full-text search has a helper per backend in logquery.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import re
-import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
-import aiosqlite
-
-log = logging.getLogger(__name__)
+from bot.store.dialect import Dialect
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-BUSY_TIMEOUT_MS = 5_000
+BACKENDS = ("sqlite", "postgres")
+
+Params = Sequence[Any] | Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class BulkInsert:
+    """Many rows into one table, run by `Database.transaction` the backend's fastest way."""
+    table: str
+    columns: tuple[str, ...]
+    rows: Sequence[Sequence[Any]]
+    conflict: str = ""         # e.g. "ON CONFLICT (id) DO NOTHING"
+
+
+# (sql, params or a list of params, executemany?), or a bulk insert from `Database.insert_rows`
+Statement = tuple[str, Any, bool] | BulkInsert
+
+
+def has_work(statement: Statement) -> bool:
+    """False for a statement with nothing to do (no parameters, no rows)."""
+    return bool(statement.rows if isinstance(statement, BulkInsert) else statement[1])
+
+
+class Row(Protocol):
+    """A result row: by position or by column name (sqlite3.Row and asyncpg.Record both are)."""
+
+    def __getitem__(self, key: Any, /) -> Any: ...
+
+    def keys(self) -> Any: ...
+
+
+class StoreError(Exception):
+    """A store operation that cannot be done here, said in one line (the CLI prints it)."""
 
 
 class MigrationError(Exception):
@@ -37,8 +80,8 @@ class Migration:
     sql: str
 
 
-def bundled_migrations() -> list[Migration]:
-    folder = resources.files("bot.store") / "schema"
+def bundled_migrations(backend: str = "sqlite") -> list[Migration]:
+    folder = resources.files("bot.store") / "schema" / backend
     found = []
     for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
@@ -51,46 +94,57 @@ def bundled_migrations() -> list[Migration]:
     return found
 
 
-async def _connect(path: Path | str, busy_timeout_ms: int) -> aiosqlite.Connection:
-    # isolation_level=None: we issue BEGIN/COMMIT ourselves, so batches are exactly one transaction.
-    conn = await aiosqlite.connect(path, isolation_level=None)
-    await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-    await conn.execute("PRAGMA foreign_keys = ON")
-    await conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across process crashes
-    conn.row_factory = sqlite3.Row
-    return conn
+def is_postgres_url(target: object) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+class Transaction(Protocol):
+    """One open write transaction (from `Database.write_transaction`)."""
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; returns the number of rows it changed."""
+
+    async def executemany(self, sql: str, params: Iterable[Params]) -> None: ...
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
 
 
 class Database:
-    """Owns the connections; every SQL statement of the project goes through `bot/store/`."""
+    """Owns the connections; every SQL statement of the project goes through `bot/store/`.
 
-    def __init__(self, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
-        self.path = Path(path) if str(path) != ":memory:" else path
-        self.busy_timeout_ms = busy_timeout_ms
-        self._write: aiosqlite.Connection | None = None
-        self._read: aiosqlite.Connection | None = None
-        self.write_lock = asyncio.Lock()
+    `Database(path_or_url)` returns the backend's subclass; the methods below are what every backend
+    provides (the table modules use nothing else)."""
+
+    _backends: ClassVar[dict[str, type[Database]]] = {}
+    backend: ClassVar[str] = ""
+    dialect: Dialect
+
+    def __new__(cls, target: str | Path, **options: Any) -> Database:
+        if cls is Database:
+            cls = cls._backends["postgres" if is_postgres_url(target) else "sqlite"]
+        return super().__new__(cls)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.backend:
+            Database._backends[cls.backend] = cls
+
+    @property
+    def target(self) -> str:
+        """The path or URL this database was opened with: `Database(db.target)` opens the same store."""
+        raise NotImplementedError
+
+    def clone(self) -> Database:
+        """A second, unopened handle on the same store, as another process would open it."""
+        return Database(self.target)
 
     async def open(self, *, migrate: bool = True) -> Database:
-        if isinstance(self.path, Path):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._write = await _connect(self.path, self.busy_timeout_ms)
-        mode = await (await self._write.execute("PRAGMA journal_mode = WAL")).fetchone()
-        if mode and mode[0] != "wal" and str(self.path) != ":memory:":
-            log.warning("SQLite refused WAL mode (got %s); concurrent reads will block writes", mode[0])
-        if migrate:
-            try:
-                await self.migrate()
-            except BaseException:
-                await self.close()
-                raise
-        self._read = await _connect(self.path, self.busy_timeout_ms) if str(self.path) != ":memory:" else self._write
-        return self
+        raise NotImplementedError
 
     async def close(self) -> None:
-        for conn in {id(c): c for c in (self._read, self._write) if c is not None}.values():
-            await conn.close()
-        self._read = self._write = None
+        raise NotImplementedError
 
     async def __aenter__(self) -> Database:
         return await self.open()
@@ -98,97 +152,63 @@ class Database:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    @property
-    def conn(self) -> aiosqlite.Connection:
-        if self._write is None:
-            raise RuntimeError("database is not open")
-        return self._write
+    # -- statements -------------------------------------------------------------------------------
 
-    @property
-    def reader(self) -> aiosqlite.Connection:
-        if self._read is None:
-            raise RuntimeError("database is not open")
-        return self._read
+    async def fetchall(self, sql: str, params: Params = (), *, read: bool = False) -> list[Row]:
+        """Rows of one query; `read=True` lets a backend serve it beside the writes (long reads)."""
+        raise NotImplementedError
 
-    # -- small helpers used by the table modules -------------------------------------------------
-
-    async def fetchall(self, sql: str, params: Sequence[Any] = (), *, read: bool = False) -> list[sqlite3.Row]:
-        conn = self.reader if read else self.conn
-        # One call on the connection's thread: no statement (and no read snapshot) stays open across an
-        # await, where another task's BEGIN IMMEDIATE could otherwise fail at once instead of waiting.
-        return list(await conn.execute_fetchall(sql, params))
-
-    async def fetchone(self, sql: str, params: Sequence[Any] = (), *, read: bool = False) -> sqlite3.Row | None:
+    async def fetchone(self, sql: str, params: Params = (), *, read: bool = False) -> Row | None:
         rows = await self.fetchall(sql, params, read=read)
         return rows[0] if rows else None
 
-    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run one write in its own transaction; returns lastrowid."""
-        async with self.write_lock:
-            cur = await self.conn.execute(sql, params)
-            return cur.lastrowid or 0
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one write in its own transaction; returns the number of rows it changed."""
+        raise NotImplementedError
 
-    @asynccontextmanager
-    async def write_transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE on the writer connection under the write lock; commit, or roll back on error."""
-        async with self.write_lock:
-            conn = self.conn
-            await conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                await conn.execute("COMMIT")
-            except BaseException:
-                await _rollback(conn)
-                raise
+    async def execute_returning(self, sql: str, params: Params = ()) -> list[Row]:
+        """Run one write with a RETURNING clause in its own transaction; returns the rows it returned."""
+        raise NotImplementedError
 
-    async def transaction(self, statements: Iterable[tuple[str, Sequence[Any] | Iterable[Sequence[Any]], bool]]
-                          ) -> None:
-        """Run (sql, params, many) statements in one transaction; all or nothing."""
-        async with self.write_transaction() as conn:
-            for sql, params, many in statements:
-                if many:
-                    await conn.executemany(sql, params)
-                else:
-                    await conn.execute(sql, params)
+    def write_transaction(self, key: str = "write") -> AbstractAsyncContextManager[Transaction]:
+        """A transaction for read-then-write work: commit, or roll back on error.
+
+        Transactions with the same `key` run one at a time, across processes too (SQLite has one writer
+        anyway; PostgreSQL takes a transaction advisory lock on the key). Use a narrower key (say, per
+        guild) where only the same key's work can conflict."""
+        raise NotImplementedError
+
+    async def transaction(self, statements: Iterable[Statement]) -> None:
+        """Run (sql, params, many) statements in one transaction; all or nothing. Takes no key: for
+        statements that are safe beside concurrent writers (inserts, upserts, keyed updates)."""
+        raise NotImplementedError
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
+                    conflict: str = "") -> list[Statement]:
+        """Statements inserting many rows fast (`conflict`: e.g. "ON CONFLICT (id) DO NOTHING")."""
+        raise NotImplementedError
+
+    def is_transient(self, exc: BaseException) -> bool:
+        """True for errors worth retrying later (locked, busy, connection lost, disk full)."""
+        raise NotImplementedError
 
     # -- schema -----------------------------------------------------------------------------------
 
     async def version(self) -> int:
-        row = await (await self.conn.execute("PRAGMA user_version")).fetchone()
-        return int(row[0]) if row else 0
+        raise NotImplementedError
 
     async def migrate(self, migrations: list[Migration] | None = None) -> tuple[int, int]:
         """Apply pending migrations, each in its own transaction together with its version bump."""
-        migrations = bundled_migrations() if migrations is None else migrations
-        before = current = await self.version()
-        latest = migrations[-1].version if migrations else 0
-        if current > latest:
-            raise MigrationError(f"database schema {current} is newer than this program ({latest}); upgrade precis")
-        async with self.write_lock:
-            for migration in migrations:
-                if migration.version <= current:
-                    continue
-                script = f"BEGIN IMMEDIATE;\n{migration.sql}\n;PRAGMA user_version = {migration.version};\nCOMMIT;"
-                try:
-                    await self.conn.executescript(script)
-                except sqlite3.Error as exc:
-                    await _rollback(self.conn)
-                    raise MigrationError(f"migration {migration.name} failed: {exc}") from None
-                current = migration.version
-                log.info("applied migration %s", migration.name)
-        return before, current
+        raise NotImplementedError
 
-    async def backup(self, destination: Path | str) -> None:
-        """Online backup (sqlite3 backup API): consistent even while the bot writes."""
-        dest = Path(destination)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        target = await aiosqlite.connect(dest)
-        try:
-            await self.reader.backup(target)
-        finally:
-            await target.close()
+    async def tables(self) -> list[str]:
+        """The project's tables (not the backend's internals or full-text shadow tables)."""
+        raise NotImplementedError
 
+    async def backup(self, destination: Path | str) -> str:
+        """Write a consistent copy of the store to `destination`; returns a line saying what was done."""
+        raise NotImplementedError
 
-async def _rollback(conn: aiosqlite.Connection) -> None:
-    if conn.in_transaction:
-        await conn.execute("ROLLBACK")
+    def describe(self) -> str:
+        """Where the store is, without secrets (for messages)."""
+        return self.target

@@ -2,55 +2,42 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
 from bot.logbook.rows import Cursor, Delete, Edit, MessageRow, ThreadEvent
-from bot.store.db import Database
+from bot.store.db import Database, Statement, has_work
+from bot.store.dialect import Dialect
 
 LogOp = MessageRow | Edit | Delete | ThreadEvent | Cursor
-Statement = tuple[str, Any, bool]   # (sql, params or list of params, executemany?)
 
 CONTENT_KEPT, CONTENT_OPTED_OUT, CONTENT_FORGOTTEN, CONTENT_PURGED = 0, 1, 2, 3
 
-_MESSAGE_COLUMNS = ("INSERT INTO messages (id, guild_id, channel_id, thread_id, author_id, author_name, author_bot, "
-                    "webhook_id, type, content, content_state, created_at, edited_at, reply_to, attachments, "
-                    "embeds, stickers) VALUES ")
-_ONE_MESSAGE = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-_INSERT_MESSAGE = f"{_MESSAGE_COLUMNS}{_ONE_MESSAGE} ON CONFLICT (id) DO NOTHING"
-# Many rows per INSERT statement, not one statement per row: SQLite wraps each statement of a table with
-# triggers in a savepoint, and FTS5 writes its pending index out at every savepoint, so row-by-row inserts
-# made one tiny full-text segment per message (measured: ~2x slower ingest).
-_ROWS_PER_INSERT = 250 if sqlite3.sqlite_version_info >= (3, 32, 0) else 999 // 17
+MESSAGE_COLUMNS = ("id", "guild_id", "channel_id", "thread_id", "author_id", "author_name", "author_bot",
+                   "webhook_id", "type", "content", "content_state", "created_at", "edited_at", "reply_to",
+                   "attachments", "embeds", "stickers")
+_MESSAGE_CONFLICT = "ON CONFLICT (id) DO NOTHING"
+INSERT_MESSAGE = (f"INSERT INTO messages ({', '.join(MESSAGE_COLUMNS)}) "
+                  f"VALUES ({', '.join('?' * len(MESSAGE_COLUMNS))}) {_MESSAGE_CONFLICT}")
 
 
-@functools.lru_cache(maxsize=8)
-def _insert_messages(count: int) -> str:
-    return f"{_MESSAGE_COLUMNS}{', '.join([_ONE_MESSAGE] * count)} ON CONFLICT (id) DO NOTHING"
+def _advance_cursor(dialect: Dialect) -> str:
+    return ("INSERT INTO channel_cursors (channel_id, guild_id, last_message_id) VALUES (?, ?, ?) "
+            "ON CONFLICT (channel_id) DO UPDATE SET last_message_id = "
+            f"{dialect.greatest('channel_cursors.last_message_id', 'excluded.last_message_id')}")
 
 
-def _insert_statements(params: list[tuple[Any, ...]]) -> list[Statement]:
-    out: list[Statement] = []
-    for first in range(0, len(params), _ROWS_PER_INSERT):
-        chunk = params[first:first + _ROWS_PER_INSERT]
-        out.append((_insert_messages(len(chunk)), [value for row in chunk for value in row], False))
-    return out
-_ADVANCE_CURSOR = (
-    "INSERT INTO channel_cursors (channel_id, guild_id, last_message_id) VALUES (?, ?, ?) "
-    "ON CONFLICT (channel_id) DO UPDATE SET last_message_id = max(last_message_id, excluded.last_message_id)"
-)
 _REVISION = (
-    "INSERT OR IGNORE INTO message_revisions (message_id, guild_id, old_content, new_content, edited_at) "
-    "SELECT :id, :guild, (SELECT content FROM messages WHERE id = :id), :new, :at "
-    "WHERE :new IS NOT NULL AND NOT EXISTS "
+    "INSERT INTO message_revisions (message_id, guild_id, old_content, new_content, edited_at) "
+    "SELECT CAST(:id AS BIGINT), CAST(:guild AS BIGINT), (SELECT content FROM messages WHERE id = :id), "
+    "CAST(:new AS TEXT), CAST(:at AS BIGINT) WHERE CAST(:new AS TEXT) IS NOT NULL AND NOT EXISTS "
     # No revision repeats the current text, and none keeps text the message itself may not keep
     # (opted out, forgotten, purged).
-    "(SELECT 1 FROM messages WHERE id = :id AND (content IS :new OR content_state <> 0))"
+    "(SELECT 1 FROM messages WHERE id = :id AND (content IS NOT DISTINCT FROM :new OR content_state <> 0)) "
+    "ON CONFLICT DO NOTHING"
 )
 _APPLY_EDIT = (
     "UPDATE messages SET content = CASE WHEN content_state = 0 THEN :new ELSE content END, edited_at = :at "
@@ -84,19 +71,20 @@ def _cursor_params(rows: Iterable[MessageRow]) -> list[tuple[int, int, int]]:
     return [(channel, guild, last) for channel, (guild, last) in newest.items()]
 
 
-def _statements_for_group(kind: type, ops: list[Any]) -> list[Statement]:
+def _statements_for_group(db: Database, kind: type, ops: list[Any]) -> list[Statement]:
     if kind is MessageRow:
-        return [*_insert_statements([message_params(r) for r in ops]),
-                (_ADVANCE_CURSOR, _cursor_params(ops), True)]
+        return [*db.insert_rows("messages", MESSAGE_COLUMNS, [message_params(r) for r in ops],
+                                conflict=_MESSAGE_CONFLICT),
+                (_advance_cursor(db.dialect), _cursor_params(ops), True)]
     if kind is Edit:
         out: list[Statement] = []
         for chunk in _distinct_messages(ops):
             edits = [{"id": e.message_id, "guild": e.guild_id, "new": e.content, "at": e.edited_at} for e in chunk]
             missing = [message_params(e.message) for e in chunk if e.message is not None]
-            out += [(_REVISION, edits, True), (_INSERT_MESSAGE, missing, True), (_APPLY_EDIT, edits, True)]
+            out += [(_REVISION, edits, True), (INSERT_MESSAGE, missing, True), (_APPLY_EDIT, edits, True)]
         return out
     if kind is Cursor:
-        return [(_ADVANCE_CURSOR, [(c.channel_id, c.guild_id, c.last_message_id) for c in ops], True)]
+        return [(_advance_cursor(db.dialect), [(c.channel_id, c.guild_id, c.last_message_id) for c in ops], True)]
     if kind is Delete:
         return [(_SOFT_DELETE, [(d.deleted_at, mid) for d in ops for mid in d.message_ids], True)]
     if kind is ThreadEvent:
@@ -104,8 +92,9 @@ def _statements_for_group(kind: type, ops: list[Any]) -> list[Statement]:
         # (a thread found after a gap) only adds threads the log does not know yet.
         params = [[(t.id, t.guild_id, t.parent_id, t.name, t.owner_id, t.created_at, t.archived_at, t.deleted_at)
                    for t in ops if (t.kind == "seen") is seen] for seen in (False, True)]
-        return [(_THREAD + " ON CONFLICT (id) DO UPDATE SET archived_at = coalesce(excluded.archived_at, archived_at), "
-                 "deleted_at = coalesce(excluded.deleted_at, deleted_at)", params[0], True),
+        return [(_THREAD + " ON CONFLICT (id) DO UPDATE SET "
+                 "archived_at = coalesce(excluded.archived_at, threads.archived_at), "
+                 "deleted_at = coalesce(excluded.deleted_at, threads.deleted_at)", params[0], True),
                 (_THREAD + " ON CONFLICT (id) DO NOTHING", params[1], True)]
     raise TypeError(f"not a log operation: {kind.__name__}")
 
@@ -123,16 +112,16 @@ def _distinct_messages(edits: list[Edit]) -> list[list[Edit]]:
     return chunks
 
 
-def statements(ops: Sequence[LogOp]) -> list[Statement]:
+def statements(db: Database, ops: Sequence[LogOp]) -> list[Statement]:
     """Consecutive operations of one kind share an executemany; order between kinds is kept."""
     out: list[Statement] = []
     for kind, group in groupby(ops, key=type):
-        out.extend(s for s in _statements_for_group(kind, list(group)) if s[1])
+        out.extend(s for s in _statements_for_group(db, kind, list(group)) if has_work(s))
     return out
 
 
 async def apply(db: Database, ops: Sequence[LogOp]) -> None:
-    await db.transaction(statements(ops))
+    await db.transaction(statements(db, ops))
 
 
 async def store_dead_letter(db: Database, op: LogOp, error: str, at: int) -> None:
@@ -177,23 +166,20 @@ class ForgetResult:
 
 async def forget_member(db: Database, guild_id: int, user_id: int) -> ForgetResult:
     """Remove every stored text of a member in a guild; rows stay (content NULL) so counts survive."""
-    async with db.write_transaction() as conn:
-        cur = await conn.execute(
+    async with db.write_transaction(f"guild:{guild_id}") as conn:
+        messages = await conn.execute(
             "UPDATE messages SET content = NULL, attachments = NULL, embeds = NULL, stickers = NULL, "
             "author_name = NULL, content_state = ? WHERE guild_id = ? AND author_id = ? "
             "AND (content IS NOT NULL OR attachments IS NOT NULL OR author_name IS NOT NULL)",
             (CONTENT_FORGOTTEN, guild_id, user_id))
-        messages = cur.rowcount
-        cur = await conn.execute(
+        revisions = await conn.execute(
             "DELETE FROM message_revisions WHERE message_id IN "
             "(SELECT id FROM messages WHERE guild_id = ? AND author_id = ?)", (guild_id, user_id))
-        revisions = cur.rowcount
         await conn.execute("UPDATE threads SET name = NULL WHERE guild_id = ? AND owner_id = ?",
                            (guild_id, user_id))   # a thread's title is its owner's words too
-        cur = await conn.execute(
+        questions = await conn.execute(
             "UPDATE questions SET question = NULL, answer = NULL WHERE guild_id = ? AND user_id = ? "
             "AND (question IS NOT NULL OR answer IS NOT NULL)", (guild_id, user_id))
-        questions = cur.rowcount
         # Reports keep that a message was reported, not the member's words: neither the snapshot of
         # their reported message nor the reasons they gave when reporting others.
         await conn.execute("UPDATE member_reports SET content = NULL WHERE guild_id = ? AND author_id = ?",

@@ -14,8 +14,19 @@ from bot.store.location import Location
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+# The match, and the ranking (best first), per backend. SQLite: the FTS5 table and bm25(). PostgreSQL: the
+# generated tsvector column (GIN index) and websearch_to_tsquery, which never fails on user input; given
+# the same quoted words it ANDs them just as FTS5 does.
+_FULL_TEXT = {
+    "sqlite": ("messages_fts JOIN messages m ON m.id = messages_fts.rowid WHERE messages_fts MATCH ?",
+               "bm25(messages_fts)"),
+    "postgres": ("messages m, websearch_to_tsquery('simple', ?) q WHERE m.content_tsv @@ q",
+                 "ts_rank(m.content_tsv, q) DESC"),
+}
+
+
 def fts_query(text: str) -> str | None:
-    """Quote every word so user input can never be read as FTS5 syntax; words are ANDed."""
+    """Quote every word so user input can never be read as search syntax; words are ANDed."""
     words = _WORD.findall(text)
     return " ".join(f'"{w}"' for w in words[:20]) or None
 
@@ -54,12 +65,12 @@ async def search(db: Database, guild_id: int, query: str, *, author_id: int | No
     match = fts_query(query)
     if match is None:
         return []
+    source, rank = _FULL_TEXT[db.dialect.name]
     sql = ["SELECT m.id, m.guild_id, m.channel_id, m.thread_id, m.author_id, m.author_name, m.content, "
-           "m.created_at, m.deleted_at FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid "
-           "WHERE messages_fts MATCH ? AND m.guild_id = ? AND m.content IS NOT NULL"]
+           f"m.created_at, m.deleted_at FROM {source} AND m.guild_id = ? AND m.content IS NOT NULL"]
     params: list[Any] = [match, guild_id]
     _narrow(sql, params, "m.", author_id=author_id, channel_id=channel_id, since=since, thread_id=thread_id)
-    sql.append("ORDER BY bm25(messages_fts), m.id DESC LIMIT ?")
+    sql.append(f"ORDER BY {rank}, m.id DESC LIMIT ?")
     params.append(limit)
     rows = await db.fetchall(" ".join(sql), params, read=True)
     return [SearchHit(r["id"], r["guild_id"], r["channel_id"], r["thread_id"], r["author_id"], r["author_name"],

@@ -11,11 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-import aiosqlite
-
-from bot.store.db import Database
+from bot.store.db import Database, Transaction
 from bot.store.location import Location
-from bot.store.moderation import one_row
 
 ReportStatus = Literal["open", "resolved"]
 Resolution = Literal["resolved", "dismissed"]
@@ -78,20 +75,21 @@ async def add_report(db: Database, r: NewReport, *, window_ms: int, max_in_windo
     """Record one member's report in one write transaction: rate limit, merge, reopen.
 
     Returns (kind, report id, retry_at); retry_at is set when rate limited."""
-    async with db.write_transaction() as conn:
+    # Keyed by guild: the rate limit counts the reporter's rows there, the merge reads the message's.
+    async with db.write_transaction(f"reports:{r.guild_id}") as conn:
         return await _add_report(conn, r, window_ms, max_in_window)
 
 
-async def _add_report(conn: aiosqlite.Connection, r: NewReport, window_ms: int, max_in_window: int
+async def _add_report(conn: Transaction, r: NewReport, window_ms: int, max_in_window: int
                       ) -> tuple[AddKind, int | None, int | None]:
-    existing = await one_row(conn, "SELECT id, status FROM member_reports WHERE guild_id = ? AND message_id = ?",
-                             (r.guild_id, r.message_id))
-    if existing is not None and existing["status"] == "open" and await one_row(
-            conn, "SELECT 1 FROM member_report_reasons WHERE report_id = ? AND reporter_id = ?",
+    existing = await conn.fetchone("SELECT id, status FROM member_reports WHERE guild_id = ? AND message_id = ?",
+                                   (r.guild_id, r.message_id))
+    if existing is not None and existing["status"] == "open" and await conn.fetchone(
+            "SELECT 1 FROM member_report_reasons WHERE report_id = ? AND reporter_id = ?",
             (existing["id"], r.reporter_id)):
         return "already_reported", int(existing["id"]), None
-    recent = await one_row(
-        conn, "SELECT count(*) AS n, min(rr.created_at) AS oldest FROM member_report_reasons rr "
+    recent = await conn.fetchone(
+        "SELECT count(*) AS n, min(rr.created_at) AS oldest FROM member_report_reasons rr "
         "JOIN member_reports mr ON mr.id = rr.report_id WHERE rr.reporter_id = ? AND rr.created_at > ? "
         "AND mr.guild_id = ?", (r.reporter_id, r.now - window_ms, r.guild_id))
     if recent is not None and recent["n"] >= max_in_window:
@@ -99,8 +97,8 @@ async def _add_report(conn: aiosqlite.Connection, r: NewReport, window_ms: int, 
         return "rate_limited", found, int(recent["oldest"]) + window_ms
     kind: AddKind
     if existing is None:
-        row = await one_row(
-            conn, "INSERT INTO member_reports (guild_id, channel_id, thread_id, message_id, author_id, content, "
+        row = await conn.fetchone(
+            "INSERT INTO member_reports (guild_id, channel_id, thread_id, message_id, author_id, content, "
             "status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id",
             (r.guild_id, *r.location, r.message_id, r.author_id, r.content, r.now, r.now))
         assert row is not None
@@ -186,12 +184,10 @@ async def set_mod_message(db: Database, report_id: int, mod_message_id: int | No
 async def close(db: Database, guild_id: int, report_id: int, *, resolution: Resolution, resolved_by: int | None,
                 now: int) -> bool:
     """Close an open report (resolved or dismissed); False if it is not an open report of this guild."""
-    async with db.write_lock:
-        cur = await db.conn.execute(
-            "UPDATE member_reports SET status = 'resolved', resolution = ?, resolved_by = ?, resolved_at = ?, "
-            "updated_at = ? WHERE id = ? AND guild_id = ? AND status = 'open'",
-            (resolution, resolved_by, now, now, report_id, guild_id))
-        return cur.rowcount > 0
+    return await db.execute(
+        "UPDATE member_reports SET status = 'resolved', resolution = ?, resolved_by = ?, resolved_at = ?, "
+        "updated_at = ? WHERE id = ? AND guild_id = ? AND status = 'open'",
+        (resolution, resolved_by, now, now, report_id, guild_id)) > 0
 
 
 async def is_opted_out(db: Database, guild_id: int, user_id: int) -> bool:

@@ -11,21 +11,12 @@ another process wrote meanwhile (no busy wait): reading elsewhere keeps the writ
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import aiosqlite
-
-from bot.store.db import Database
+from bot.store.db import Database, Row
+from bot.store.dialect import Dialect
 from bot.store.location import Location
-
-
-async def one_row(conn: aiosqlite.Connection, sql: str, params: Sequence[object]) -> sqlite3.Row | None:
-    async with conn.execute(sql, params) as cur:
-        row: sqlite3.Row | None = await cur.fetchone()
-        return row
-
 
 # -- job cursors -----------------------------------------------------------------------------------
 
@@ -34,13 +25,14 @@ async def get_cursor(db: Database, name: str) -> int | None:
     return None if row is None else int(row["value"])
 
 
-_ADVANCE = ("INSERT INTO job_cursors (name, value) VALUES (?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)")
+def _advance(dialect: Dialect) -> str:
+    return ("INSERT INTO job_cursors (name, value) VALUES (?, ?) "
+            f"ON CONFLICT (name) DO UPDATE SET value = {dialect.greatest('job_cursors.value', 'excluded.value')}")
 
 
 async def set_cursor(db: Database, name: str, value: int) -> None:
     """Move a cursor forward (never back)."""
-    await db.execute(_ADVANCE, (name, value))
+    await db.execute(_advance(db.dialect), (name, value))
 
 
 # -- messages for the flagger ----------------------------------------------------------------------
@@ -59,19 +51,26 @@ class ScanRow:
         return self.location.channel_id
 
 
-def _scan(rows: Sequence[sqlite3.Row]) -> list[ScanRow]:
+def _scan(rows: Sequence[Row]) -> list[ScanRow]:
     return [ScanRow(r["id"], r["guild_id"], Location(r["channel_id"], r["thread_id"]), r["author_id"],
                     r["content"] if r["content_state"] == 0 else None, r["created_at"]) for r in rows]
 
 
-async def messages_after(db: Database, after_id: int, up_to_id: int, limit: int) -> list[ScanRow]:
+async def messages_after(db: Database, after_id: int, up_to_id: int, limit: int, *,
+                         shards: tuple[Sequence[int], int] | None = None) -> list[ScanRow]:
     """Committed messages with after_id < id <= up_to_id, oldest first (primary key range). The text of a
-    member who has opted out since the message was logged is withheld too (it is never checked or sent)."""
+    member who has opted out since the message was logged is withheld too (it is never checked or sent).
+    With `shards=(ids, count)`, only messages of guilds on these gateway shards ((guild_id >> 22) % count)."""
+    where, params = "", [after_id, up_to_id]
+    if shards is not None:
+        ids, count = shards
+        where = f" AND (m.guild_id >> 22) % ? IN ({', '.join('?' * len(ids))})"
+        params += [count, *ids]
     rows = await db.fetchall(
         "SELECT m.id, m.guild_id, m.channel_id, m.thread_id, m.author_id, m.content, m.created_at, "
         "CASE WHEN EXISTS (SELECT 1 FROM privacy p WHERE p.guild_id = m.guild_id AND p.user_id = m.author_id "
         "AND p.opted_out = 1) THEN 1 ELSE m.content_state END AS content_state FROM messages m "
-        "WHERE m.id > ? AND m.id <= ? ORDER BY m.id LIMIT ?", (after_id, up_to_id, limit), read=True)
+        f"WHERE m.id > ? AND m.id <= ?{where} ORDER BY m.id LIMIT ?", (*params, limit), read=True)
     return _scan(rows)
 
 
@@ -107,25 +106,26 @@ _INSERT_FLAG = (
     "ON CONFLICT (message_id, category, provider) DO NOTHING RETURNING id")
 
 
-async def save_flags(db: Database, flags: Sequence[Flag], *, cursor: tuple[str, int] | None = None
-                     ) -> list[Flag]:
-    """Store flags (duplicates ignored) and advance a job cursor in the same transaction.
+async def save_flags(db: Database, flags: Sequence[Flag], *,
+                     cursor: tuple[str, int] | Sequence[tuple[str, int]] | None = None) -> list[Flag]:
+    """Store flags (duplicates ignored) and advance a job cursor (or several) in the same transaction.
 
     Returns the flags that were new, with their ids."""
+    cursors = [cursor] if isinstance(cursor, tuple) else list(cursor or [])
     new: list[Flag] = []
-    async with db.write_transaction() as conn:
+    async with db.write_transaction(f"cursor:{cursors[0][0]}" if cursors else "flags") as conn:
         for f in flags:
-            row = await one_row(conn, _INSERT_FLAG, (f.guild_id, *f.location, f.message_id, f.author_id,
+            row = await conn.fetchone(_INSERT_FLAG, (f.guild_id, *f.location, f.message_id, f.author_id,
                                                      f.category, f.score, f.provider, f.detail, f.created_at,
                                                      f.flagged_at))
             if row is not None:
                 new.append(dataclasses.replace(f, id=int(row[0])))
-        if cursor is not None:
-            await conn.execute(_ADVANCE, cursor)
+        for advance in cursors:
+            await conn.execute(_advance(db.dialect), advance)
     return new
 
 
-def flag_from_row(r: sqlite3.Row) -> Flag:
+def flag_from_row(r: Row) -> Flag:
     return Flag(r["guild_id"], Location(r["channel_id"], r["thread_id"]), r["message_id"], r["author_id"],
                 r["category"], r["score"], r["provider"], r["detail"], r["created_at"], r["flagged_at"], r["id"])
 
@@ -155,13 +155,11 @@ async def claim_digest(db: Database, guild_id: int, period: str, *, now: int, st
     """Insert the claim, or take over one that never posted and was claimed before `stale_before`.
 
     One statement, so two processes racing for the same period cannot both win."""
-    async with db.write_lock:
-        cur = await db.conn.execute(
-            "INSERT INTO digest_runs (guild_id, period, claimed_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (guild_id, period) DO UPDATE SET claimed_at = excluded.claimed_at "
-            "WHERE digest_runs.posted_at IS NULL AND digest_runs.claimed_at < ?",
-            (guild_id, period, now, stale_before))
-        return cur.rowcount > 0
+    return await db.execute(
+        "INSERT INTO digest_runs (guild_id, period, claimed_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (guild_id, period) DO UPDATE SET claimed_at = excluded.claimed_at "
+        "WHERE digest_runs.posted_at IS NULL AND digest_runs.claimed_at < ?",
+        (guild_id, period, now, stale_before)) > 0
 
 
 async def mark_digest_posted(db: Database, guild_id: int, period: str, *, message_id: int | None,

@@ -32,12 +32,14 @@ class QuestionRecord:
 
 
 async def add(db: Database, q: QuestionRecord) -> int:
-    return await db.execute(
+    """Store the question; returns its id."""
+    rows = await db.execute_returning(
         "INSERT INTO questions (guild_id, channel_id, thread_id, user_id, url, question, answer, answerable, "
         "confidence, provider, model, prompt_tokens, completion_tokens, latency_ms, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (q.guild_id, q.channel_id, q.thread_id, q.user_id, q.url, q.question, q.answer, int(q.answerable),
          q.confidence, q.provider, q.model, q.prompt_tokens, q.completion_tokens, q.latency_ms, q.created_at))
+    return int(rows[0]["id"])
 
 
 async def thread_history(db: Database, thread_id: int, limit: int = 3) -> list[tuple[str, str]]:

@@ -85,9 +85,9 @@ async def activity(db: Database, scope: Scope) -> list[tuple[int, int, int]]:
 async def members(db: Database, scope: Scope) -> tuple[int, int]:
     """(active members, new participants): authors in the scope, and those whose first message ever in
     the guild falls in the period."""
-    first_in_period = ("coalesce(sum((SELECT f.created_at FROM messages f WHERE f.id = "
-                       "(SELECT min(m2.id) FROM messages m2 WHERE m2.guild_id = ? "
-                       "AND m2.author_id = a.author_id)) >= ?), 0) AS new")
+    first = db.dialect.flag("(SELECT f.created_at FROM messages f WHERE f.id = (SELECT min(m2.id) FROM messages m2 "
+                            "WHERE m2.guild_id = ? AND m2.author_id = a.author_id)) >= ?")
+    first_in_period = f"coalesce(sum({first}), 0) AS new"
     if scope.channel_id is None and scope.member_id is None:
         # Guild-wide: one seek per known author ("any message in the period?") on messages_author beats
         # reading every message of the period; the author list is bounded by retention.
@@ -162,7 +162,8 @@ async def questions(db: Database, scope: Scope) -> tuple[int, int]:
     """(questions asked, answered from the article)."""
     where, params = scope.table("q", "created_at", user="user_id")
     row = await db.fetchone(
-        f"SELECT count(*) AS n, coalesce(sum(answerable <> 0), 0) AS answered FROM questions q WHERE {where}",
+        f"SELECT count(*) AS n, coalesce(sum({db.dialect.flag('answerable <> 0')}), 0) AS answered "
+        f"FROM questions q WHERE {where}",
         params, read=True)
     return (0, 0) if row is None else (int(row["n"]), int(row["answered"]))
 
@@ -181,7 +182,7 @@ async def top_flags(db: Database, scope: Scope, per_category: int) -> list[Flag]
     where, params = scope.table("f", "created_at", user="author_id")
     rows = await db.fetchall(
         "SELECT * FROM (SELECT f.*, row_number() OVER (PARTITION BY category "
-        f"ORDER BY score DESC, created_at DESC, id DESC) AS rk FROM flags f WHERE {where}) "
+        f"ORDER BY score DESC, created_at DESC, id DESC) AS rk FROM flags f WHERE {where}) ranked "
         "WHERE rk <= ? ORDER BY category, rk", [*params, per_category], read=True)
     return [flag_from_row(r) for r in rows]
 

@@ -25,6 +25,14 @@ async def load_guild(db: Database, guild_id: int) -> dict[str, Any]:
     return {row["key"]: json.loads(row["value"]) for row in rows}
 
 
+async def load_all(db: Database) -> dict[int, dict[str, Any]]:
+    """Every guild's stored settings: guild -> {key: value}."""
+    out: dict[int, dict[str, Any]] = {}
+    for row in await db.fetchall("SELECT guild_id, key, value FROM guild_settings", read=True):
+        out.setdefault(row["guild_id"], {})[row["key"]] = json.loads(row["value"])
+    return out
+
+
 async def save(db: Database, guild_id: int, changes: dict[str, tuple[Any, Any]], user_id: int | None) -> None:
     """Store new values ({key: (old, new)}) and their audit rows in one transaction."""
     at = now_ms()

@@ -22,7 +22,7 @@ from bot.store import articles as store
 from bot.store.articles import SummaryKey, SummaryPost
 from bot.store.db import Database
 from bot.store.location import Location
-from bot.summaries.singleflight import SingleFlight
+from bot.summaries.singleflight import SharedFlight, SingleFlight
 from bot.util.timeutil import now_ms
 from bot.util.workers import Workers, WorkersClosed, WorkFailed, run_or_call
 
@@ -32,6 +32,10 @@ ArticleReader = Callable[[str], Awaitable[Article]]
 HOUR_MS = 3_600_000
 MSG_SUMMARY_FAILED = "I couldn't summarise that article in time."
 LONG_NOTE = "This article is very long, so the summary covers only its first part."
+
+
+def _flight_key(key: SummaryKey) -> str:
+    return "\x1f".join((key.url, key.provider, key.model, key.style, key.language))
 
 
 def fallback_note(error: LLMError) -> str:
@@ -67,17 +71,21 @@ class SummaryService:
         self._summary_ttl = summary_ttl_ms
         self._failure_ttl = failure_ttl_ms
         self._clock = clock
-        self._articles: SingleFlight[Article] = SingleFlight()
-        self._summaries: SingleFlight[Summary] = SingleFlight()
+        # One fetch and one LLM call per link at a time, across every process sharing the store.
+        self._articles: SharedFlight[Article] = SharedFlight(db, prefix="article", clock=clock)
+        self._summaries: SharedFlight[Summary] = SharedFlight(db, prefix="summary", clock=clock)
+        self._uncached: SingleFlight[Summary] = SingleFlight()
 
     # -- articles ------------------------------------------------------------------------------
 
     async def article(self, url: str) -> Article:
         """The article behind a URL: from the store while fresh, else fetched once for all askers."""
         canonical = article_url(url)
-        return await self._articles.run(canonical, lambda: self._load_article(canonical))
+        return await self._articles.run(canonical, lambda: self._stored_article(canonical),
+                                        lambda: self._load_article(canonical))
 
-    async def _load_article(self, canonical: str) -> Article:
+    async def _stored_article(self, canonical: str) -> Article | None:
+        """The stored article while fresh; a failure remembered for it raises."""
         now = self._clock()
         cached = await store.get_article(self.db, canonical, now)
         if cached is not None:
@@ -85,6 +93,10 @@ class SummaryService:
         failure = await store.get_failure(self.db, canonical, now)
         if failure is not None:
             raise ArticleError(failure)
+        return None
+
+    async def _load_article(self, canonical: str) -> Article:
+        now = self._clock()
         try:
             article = await self._read(canonical)
         except ArticleError as exc:
@@ -109,15 +121,20 @@ class SummaryService:
             if await self.budget.allows_llm(guild_id):
                 summarizer = self.llm
             else:
-                notice = self.budget.note_once(guild_id)
+                notice = await self.budget.note_once(guild_id)
         key = SummaryKey(article.url, summarizer.name, getattr(summarizer, "model", "") or "", style,
                          language or "")
         cached = await store.get_summary(self.db, key, self._clock()) if use_cache else None
         if cached is not None:
             return SummaryResult(article, cached, cached=True, notice=notice)
-        summary = await self._summaries.run(
-            key, lambda: self._generate(article, summarizer, key if use_cache else None, style, language, guild_id,
-                                        user_id))
+
+        def generate() -> Awaitable[Summary]:
+            return self._generate(article, summarizer, key if use_cache else None, style, language, guild_id,
+                                  user_id)
+        if not use_cache:
+            return SummaryResult(article, await self._uncached.run(key, generate), cached=False, notice=notice)
+        summary = await self._summaries.run(_flight_key(key), lambda: store.get_summary(self.db, key, self._clock()),
+                                            generate)
         return SummaryResult(article, summary, cached=False, notice=notice)
 
     async def _generate(self, article: Article, summarizer: Summarizer, key: SummaryKey | None, style: Style,

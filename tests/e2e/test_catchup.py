@@ -17,6 +17,7 @@ from bot.playground.fake_discord import FakeDiscord
 from bot.store.location import jump_url
 from tests.fakes.article_server import ArticleServer
 from tests.helpers.paths import ROOT
+from tests.helpers.stores import launch_bot_on_both_stores  # noqa: F401  (each test on both stores)
 
 PAGE = "pages/ledger-council-budget.html"
 
@@ -58,6 +59,7 @@ async def test_catchup_groups_topics_with_members_and_jump_links_since_my_last_m
                    await fake.post(general, bob, "Cutting library opening hours to balance the council budget is sad")]
         shared = await fake.post(general, mona, f"background on the budget {article_server.url(PAGE)}")
         await fake.wait_for_message(channel_id=general, author_id=fake.bot_id)       # the auto-summary
+        await h.settle()    # ... and its record, which /ask looks up, is stored once the post is sent
         asked = await fake.slash(bob, general, "ask", {"question": "What does the council budget cut?"})
         await asked.reply()
         await fake.post(general, olivia, "!play harbour sea shanties")
@@ -257,8 +259,10 @@ async def test_the_llm_words_topics_in_parts_within_its_context_and_the_budget_a
                     if prompts.TASK_CATCHUP in c.text("system")]) == len(calls)
 
 
-async def precis_catchup(database: Path, tmp_path: Path, *args: str) -> tuple[int, str, str]:
-    env = {**os.environ, "DATABASE_PATH": str(database), "PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING"}
+async def precis_catchup(database: Path | str, tmp_path: Path, *args: str) -> tuple[int, str, str]:
+    """`precis catchup` on the bot's store (a SQLite file or a PostgreSQL URL)."""
+    where = {"DATABASE_URL": database} if isinstance(database, str) else {"DATABASE_PATH": str(database)}
+    env = {**os.environ, **where, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING"}
     env.pop("DISCORD_TOKEN", None)
     process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "catchup", *args, cwd=tmp_path,
                                                    env=env, stdout=asyncio.subprocess.PIPE,
@@ -281,7 +285,7 @@ async def test_precis_catchup_prints_the_same_digest_as_json_or_markdown(
         thread = int((await fake.create_thread(general, "Lighthouse tours", owner_id=bob))["id"])
         await fake.post(thread, bob, "Lighthouse tours start again in May with a new guide")
         await h.settle()
-        database = h.settings.database_path
+        database = h.settings.database
 
         code, out, err = await precis_catchup(database, tmp_path, "--guild", str(fake.guild_id),
                                               "--channel", str(general), "--since", "6h", "--json")

@@ -13,6 +13,7 @@ from bot.playground.fake_discord import FakeDiscord
 from tests.e2e.test_member_reports import report
 from tests.fakes.bot_plugin import BotHarness
 from tests.helpers.log import logged
+from tests.helpers.stores import launch_bot_on_both_stores  # noqa: F401  (each test on both stores)
 from tests.helpers.wait import until
 
 

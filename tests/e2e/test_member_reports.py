@@ -15,6 +15,7 @@ from bot.util.timeutil import now_ms
 from cogs.member_reports import DISMISS_ID, NOT_SET_UP, ONLY_MODERATORS, RESOLVE_ID, THANKS
 from tests.fakes.bot_plugin import BotHarness
 from tests.helpers.log import logged
+from tests.helpers.stores import launch_bot_on_both_stores  # noqa: F401  (each test on both stores)
 from tests.integration.test_cli import precis
 
 
@@ -132,7 +133,7 @@ async def test_resolving_after_a_restart_records_who_and_when(launch_bot: Any, f
         assert markdown.split("## Open member reports\n")[1].startswith("None.")
 
     # The command line reads the same database: headed by the guild's name, with reasons and names.
-    env = {"DATABASE_PATH": str(h2.settings.database_path)}
+    env = {"DATABASE_PATH": str(h2.settings.database_path), "DATABASE_URL": h2.settings.database_url or ""}
     code, out, err = await precis(tmp_path, "report", "--guild", str(fake_discord.guild_id), "--since", "1d",
                                   env=env)
     assert code == 0, err

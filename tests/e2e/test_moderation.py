@@ -20,6 +20,7 @@ from tests.fakes.article_server import ArticleServer
 from tests.fakes.bot_plugin import BotHarness
 from tests.fakes.fake_openai import FakeOpenAI, rate_limited
 from tests.helpers.log import log_rows
+from tests.helpers.stores import launch_bot_on_both_stores  # noqa: F401  (each test on both stores)
 from tests.helpers.wait import until
 
 MOD_PATH = "/v1/moderations"

@@ -9,13 +9,18 @@ from bot.playground.fake_discord import FakeDiscord
 from tests.fakes.article_server import ArticleServer
 from tests.fakes.bot_plugin import BotHarness
 from tests.fakes.fake_openai import FakeOpenAI, rate_limited
+from tests.helpers.stores import launch_bot_on_both_stores  # noqa: F401  (each test on both stores)
 
 PAGE = "pages/ledger-council-budget.html"
 
 
-async def summary_in(fake: FakeDiscord, channel: int, url: str, user: str = "alice") -> dict[str, Any]:
+async def summary_in(h: BotHarness, channel: int, url: str, user: str = "alice") -> dict[str, Any]:
+    """The bot's summary of a link posted in `channel`, once it is posted and recorded (replies look it up)."""
+    fake = h.fake
     await fake.post(channel, fake.user(user), url)
-    return await fake.wait_for_message(channel_id=channel, author_id=fake.bot_id)
+    posted = await fake.wait_for_message(channel_id=channel, author_id=fake.bot_id)
+    await h.settle()
+    return posted
 
 
 async def ask(fake: FakeDiscord, user: str, channel: int, options: dict[str, Any]) -> Any:
@@ -52,10 +57,10 @@ async def test_ask_with_url_quotes_the_article_verbatim(launch_bot: Any, fake_di
 async def test_ask_without_url_uses_the_latest_summary_here_or_says_how(
         launch_bot: Any, fake_discord: FakeDiscord, article_server: ArticleServer) -> None:
     general, news = fake_discord.channel("general"), fake_discord.channel("news")
-    async with launch_bot():
+    async with launch_bot() as h:
         nothing = await ask(fake_discord, "bob", news, {"question": "Who was the architect?"})
         assert nothing.ephemeral and nothing.content.startswith("I don't know which article you mean")
-        await summary_in(fake_discord, general, article_server.url(PAGE))
+        await summary_in(h, general, article_server.url(PAGE))
         reply = await ask(fake_discord, "bob", general, {"question": "Who was the architect?"})
         assert "Lena Marsh" in reply.embeds[0]["description"]
 
@@ -75,7 +80,7 @@ async def test_replying_to_a_summary_asks_about_its_article(launch_bot: Any, fak
                                                             article_server: ArticleServer) -> None:
     general = fake_discord.channel("general")
     async with launch_bot() as h:
-        summary = await summary_in(fake_discord, general, article_server.url(PAGE))
+        summary = await summary_in(h, general, article_server.url(PAGE))
         await fake_discord.post(general, fake_discord.user("bob"), "When does construction begin?",
                                 reply_to=int(summary["id"]))
         answer = await fake_discord.wait_for_message(channel_id=general, author_id=fake_discord.bot_id,

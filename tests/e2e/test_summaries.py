@@ -9,6 +9,7 @@ from typing import Any
 from bot.playground.fake_discord import FakeDiscord
 from tests.fakes.article_server import ArticleServer
 from tests.fakes.fake_openai import FakeOpenAI, rate_limited, server_error
+from tests.helpers.stores import launch_bot_on_both_stores  # noqa: F401  (each test on both stores)
 from tests.helpers.wait import until
 
 PAGE = "pages/ledger-council-budget.html"

@@ -83,3 +83,4 @@ async def launch_bot(fake_discord: FakeDiscord, article_server: ArticleServer, t
         overrides.setdefault("fetch_allowed_ports", [80, 443, article_server.port])
         return start_bot(fake_discord, bot_settings(fake_discord, database, **overrides), sync=sync)
     yield launch
+

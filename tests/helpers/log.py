@@ -12,7 +12,7 @@ from tests.fakes.bot_plugin import BotHarness
 Row = dict[str, Any]
 
 
-async def log_rows(h: BotHarness, where: str = "1", *params: object, table: str = "messages") -> list[Row]:
+async def log_rows(h: BotHarness, where: str = "TRUE", *params: object, table: str = "messages") -> list[Row]:
     """Rows committed so far (everything the bot queued is flushed first)."""
     await h.flush_log()
     rows = await h.services.db.fetchall(f"SELECT * FROM {table} WHERE {where} ORDER BY id", params)

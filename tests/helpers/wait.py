@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from bot.playground.fake_discord.events import WAIT_TIMEOUT
 
@@ -16,3 +16,14 @@ async def until(condition: Callable[[], object], *, timeout: float = WAIT_TIMEOU
         if loop.time() > deadline:
             raise TimeoutError(f"timed out waiting for {what}")
         await asyncio.sleep(0.02)
+
+
+async def until_async(condition: Callable[[], Awaitable[object]], *, timeout: float = WAIT_TIMEOUT,
+                      what: str = "condition") -> None:
+    """`until` for a condition that must itself await (e.g. query a database another process writes)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await condition():
+        if loop.time() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)

@@ -135,3 +135,10 @@ async def test_invite_link_has_minimal_permissions(tmp_path: Path) -> None:
 async def test_run_without_token_says_how(tmp_path: Path) -> None:
     code, _, err = await precis(tmp_path, "run")
     assert code == 2 and err.strip() == "precis: DISCORD_TOKEN is not set; see README.md, 'Running it on your server'"
+
+
+async def test_run_refuses_impossible_shards_in_one_line(tmp_path: Path) -> None:
+    for args, says in ((["--shard-ids", "0"], "--shard-ids needs --shard-count"),
+                       (["--shard-count", "2", "--shard-ids", "0,2"], "from 0 to 1")):
+        code, _, err = await precis(tmp_path, "run", *args, env={"DISCORD_TOKEN": "x"})
+        assert code == 2 and says in err and len(err.strip().splitlines()) == 1, err

@@ -26,6 +26,7 @@ from bot.store import moderation as store
 from bot.store.db import Database
 from bot.store.location import Location
 from bot.store.moderation import Flag
+from bot.util.shards import Shards
 from bot.util.workers import Workers
 from tests.fakes.fake_openai import MODERATIONS, FakeOpenAI, Slow, rate_limited, server_error
 from tests.fakes.openai_plugin import OpenAIClientFactory
@@ -396,3 +397,26 @@ async def test_a_member_who_opted_out_after_posting_is_never_sent(
     await logbook.set_opt_out(db, GUILD, 2, True, CLOCK)     # logged with text, then opted out
     await endpoint_flagger(db, settings, ModerationClient(make_openai_client()), [0.0]).run_once()
     assert [c.json["input"] for c in fake_openai.calls(MODERATIONS)] == [["you idiot"]]
+
+
+async def test_shard_processes_each_flag_only_their_own_guilds(
+    db: Database, writer: LogWriter, settings: GuildSettingsService
+) -> None:
+    """Two processes, each running one of two shards, over one store: every message is checked by the
+    process owning its guild's shard, once, with a cursor per shard that starts from the unsharded one."""
+    guilds = {0: 8 << 22, 1: 9 << 22}   # (guild_id >> 22) % 2 is 0 and 1
+    for guild in guilds.values():
+        await settings.update(guild, None, mod_rules=["scam"])
+    await log(writer, [row(i, guild=guilds[i % 2], content=f"scam number {i}") for i in range(40)])
+    await store.set_cursor(db, "flagger", row(9).id)   # one process checked the first ten before sharding
+    async with db.clone() as other:
+        first = Flagger(db, settings.get, clock_ms=lambda: CLOCK, first_run_lookback_ms=LOOKBACK,
+                        shards=Shards((0,), 2))
+        second = Flagger(other, GuildSettingsService(other).get, clock_ms=lambda: CLOCK,
+                         first_run_lookback_ms=LOOKBACK, shards=Shards((1,), 2))
+        assert (await first.run_once(), await second.run_once()) == (15, 15)
+        assert (await first.run_once(), await second.run_once()) == (0, 0)
+    flagged = await db.fetchall("SELECT guild_id, count(*) AS n FROM flags GROUP BY guild_id ORDER BY guild_id")
+    assert [(r["guild_id"], r["n"]) for r in flagged] == [(guilds[0], 15), (guilds[1], 15)]
+    assert {n: await store.get_cursor(db, n) for n in ("flagger", "flagger:0/2", "flagger:1/2")} == {
+        "flagger": row(9).id, "flagger:0/2": row(38).id, "flagger:1/2": row(39).id}   # each at its last message

@@ -4,7 +4,6 @@ resolving and reopening, opted-out snapshots, and concurrent reports from two co
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from bot.moderation.member_reports import (
     REPORT_WINDOW_MS,
@@ -102,8 +101,8 @@ async def test_snapshot_of_an_opted_out_author_is_not_kept(db: Database) -> None
     assert plain.report is not None and plain.report.content == "kept"
 
 
-async def test_two_processes_reporting_at_once_make_one_report(db: Database, db_path: Path) -> None:
-    async with Database(db_path) as other:
+async def test_two_processes_reporting_at_once_make_one_report(db: Database) -> None:
+    async with db.clone() as other:
         outcomes = await asyncio.gather(
             *(report(conn, 4000, reporter=r, now=T + r) for r, conn in enumerate([db, other, db, other], 1)))
     kinds = sorted(o.kind for o in outcomes)

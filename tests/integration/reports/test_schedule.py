@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from pathlib import Path
 
 from bot.logbook.writer import LogWriter
 from bot.reports.model import Report
@@ -53,13 +52,13 @@ def test_weekly_period_is_due_from_monday_at_the_hour() -> None:
     assert period_bounds("2026-W48", 9) == (utc(2026, 11, 16, 9), utc(2026, 11, 23, 9))
 
 
-async def test_a_period_is_claimed_once_across_processes_and_restarts(db: Database, db_path: Path) -> None:
+async def test_a_period_is_claimed_once_across_processes_and_restarts(db: Database) -> None:
     now = utc(2026, 11, 28, 9, 5)
-    async with Database(db_path) as other:
+    async with db.clone() as other:
         wins = await asyncio.gather(*(claim(conn, G, "2026-11-28", now=now) for conn in [db, other] * 4))
     assert sorted(wins) == [False] * 7 + [True]
 
-    async with Database(db_path) as restarted:                               # a new process, same file
+    async with db.clone() as restarted:                               # a new process, same file
         assert not await claim(restarted, G, "2026-11-28", now=now + 60_000)
         assert await claim(restarted, G, "2026-11-29", now=now + 60_000)   # another period
         assert await claim(restarted, 2, "2026-11-28", now=now + 60_000)   # another guild
@@ -80,7 +79,7 @@ async def test_an_unposted_claim_is_retried_once_stale_and_a_posted_one_never(db
     assert await claim(db, G, "2026-11-29", now=now + 1)
 
 
-async def test_run_due_posts_each_digest_once(db: Database, db_path: Path) -> None:
+async def test_run_due_posts_each_digest_once(db: Database) -> None:
     writer = LogWriter(db, max_delay=0.01)
     writer.start()
     for i in range(5):
@@ -105,7 +104,7 @@ async def test_run_due_posts_each_digest_once(db: Database, db_path: Path) -> No
     assert (report.since_ms, report.until_ms) == (utc(2026, 11, 27, 9), utc(2026, 11, 28, 9))
     assert report.messages == 5
 
-    async with Database(db_path) as restarted:
+    async with db.clone() as restarted:
         again = await run_due(restarted, [G], GuildSettingsService(restarted).get, post, now=now + 3_600_000)
     assert again == [] and len(posted) == 1
 

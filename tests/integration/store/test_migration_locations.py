@@ -14,11 +14,11 @@ G, CHANNEL, THREAD, OTHER_THREAD, PLAIN = 1, 10, 77, 88, 11
 IN_THREAD, IN_CHANNEL, UNLOGGED, REPORTED = 1001, 1002, 1003, 1004
 
 
-async def test_existing_rows_are_moved_to_channel_and_thread(tmp_path: Path) -> None:
-    db = Database(tmp_path / "old.db")
+async def test_existing_rows_are_moved_to_channel_and_thread(db_target: Path | str) -> None:
+    db = Database(db_target)   # on both backends
     await db.open(migrate=False)
     try:
-        before = [m for m in bundled_migrations() if m.version <= 5]
+        before = [m for m in bundled_migrations(db.backend) if m.version <= 5]
         await db.migrate(before)
         await db.transaction([
             ("INSERT INTO messages (id, guild_id, channel_id, thread_id, author_id, created_at) "
@@ -39,7 +39,7 @@ async def test_existing_rows_are_moved_to_channel_and_thread(tmp_path: Path) -> 
              "updated_at, resolved_by) VALUES (?, ?, ?, 6, 'text', ?, 1, ?, ?)",
              [(G, THREAD, REPORTED, "resolved", 500, 42), (G, PLAIN, IN_CHANNEL, "open", 1, None)], True),
         ])
-        assert await db.migrate() == (5, bundled_migrations()[-1].version)
+        assert await db.migrate() == (5, bundled_migrations(db.backend)[-1].version)
 
         flags = {f.message_id: f.location for f in await moderation.flags_for_message(db, IN_THREAD)
                  + await moderation.flags_for_message(db, IN_CHANNEL)}

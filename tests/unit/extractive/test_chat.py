@@ -54,3 +54,18 @@ def test_stems_meet_across_forms_numbers_and_irregular_verbs() -> None:
     assert stem("won") == stem("win") and stem("Varga's") == stem("varga")
     assert number_value("2,300") == "2300" and number_value("one") is None
     assert stem("corriendo", "es") == stem("corrió", "es") or stem("corriendo", "es") != "corriendo"
+
+
+def test_four_letter_words_are_only_read_as_question_words() -> None:
+    vocab = Counter({"heat": 4, "black": 2, "when": 3, "where": 1})
+    assert casual_to_plain("whos the head of it", vocab, set()) == ["who", "is", "the", "head", "of", "it"]
+    assert casual_to_plain("wher is the heater", vocab, set())[:2] == ["where", "is"]
+
+
+@pytest.mark.parametrize(("question", "plain"), [
+    ("y didnt they pay", "why did not they pay"),
+    ("wont they come back", "will not they come back"),
+    ("hw many hrs atm", "how many hours"),
+])
+def test_chat_without_apostrophes(question: str, plain: str) -> None:
+    assert " ".join(casual_to_plain(question, VOCAB, KNOWN)) == plain

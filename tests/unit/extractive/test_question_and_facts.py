@@ -30,6 +30,10 @@ from bot.extractive.stemming import stem
     ("are naps good or bad", Want.DESCRIPTION, None),
     ("did they take fifty watches", Want.NUMBER, Attribute.COUNT),
     ("what if they are late , do they have to pay", Want.YESNO, None),
+    ("what is her daughter's name", Want.PERSON, None),
+    ("what did he die of", Want.REASON, None),
+    ("what was the vote", Want.NUMBER, Attribute.SCORE),
+    ("was it a hundred homeowners", Want.NUMBER, Attribute.COUNT),
 ])
 def test_wants(words: str, want: Want, attribute: Attribute | None) -> None:
     q = analyse(words.split())
@@ -69,3 +73,19 @@ def test_datelines_and_sentence_openers_are_no_names() -> None:
     names = [f.text for f in facts("BRENTON — Police arrested Desmond Kale.", frozenset({"police"}))
              if f.kind is FactKind.NAME]
     assert names == ["Desmond Kale"]
+
+
+def test_ages_dates_and_counts_people_write() -> None:
+    age = [f for f in facts("He was 88.") if f.kind is FactKind.AGE]
+    assert [f.text for f in age] == ["88"] and age[0].about == ("he",)
+    dates = [f.text for f in facts("The festival runs from Friday, September 19, through Sunday.")
+             if f.kind is FactKind.DATE]
+    assert "Friday, September 19" in dates
+    count = next(f for f in facts("It is recalling about 212,000 portable electric space heaters.")
+                 if f.kind is FactKind.COUNT)
+    assert stem("heaters") in count.about
+
+
+def test_a_count_of_years_is_answered_by_a_duration() -> None:
+    q = analyse("did he teach there forty years".split())
+    assert q.want is Want.NUMBER and FactKind.DURATION in q.accepts()
