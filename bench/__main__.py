@@ -13,7 +13,7 @@ import json
 import logging
 import sys
 
-BENCHES = ("summarize", "summaries", "ask", "log_ingest", "report", "extract", "catchup")
+BENCHES = ("summarize", "summaries", "ask", "log_ingest", "report", "extract", "catchup", "loop_stall")
 
 
 async def main(argv: list[str]) -> int:

@@ -24,21 +24,23 @@ from bot.catchup.window import Since, parse_since
 from bot.questions.service import AnswerService
 from bot.store.location import Location
 from bot.util.timeutil import period_start
+from bot.util.workers import Workers
 
 
 def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-async def load_source(source: str, services: Services | None, fetcher: Fetcher | None = None) -> Article:
+async def load_source(source: str, services: Services | None, fetcher: Fetcher | None = None,
+                      workers: Workers | None = None) -> Article:
     """A URL (through the cache when services are given), a file (HTML, text, PDF), or '-' for stdin."""
     if source == "-":
         return read_bytes(sys.stdin.buffer.read(), name="-")
     if is_url(source):
         if services is not None:
             return await services.summaries.article(source)
-        assert fetcher is not None
-        return await read_article(source, fetcher=fetcher)
+        assert fetcher is not None and workers is not None
+        return await read_article(source, fetcher=fetcher, workers=workers)
     return await asyncio.to_thread(_read_local, Path(source))
 
 
@@ -96,21 +98,25 @@ def since_ms(text: str) -> int:
 
 async def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     failed = 0
+    workers = Workers(settings.worker_processes)
     async with Fetcher(fetch_policy(settings)) as fetcher:
-        for source in args.sources:
-            try:
-                article = await load_source(source, None, fetcher)
-            except UserFacingError as exc:
-                print(f"precis: {source}: {exc.message}", file=sys.stderr)
-                failed += 1
-                continue
-            if args.json:
-                print(json.dumps({"source": source, "url": article.url, "title": article.title,
-                                  "author": article.author, "date": article.date, "site": article.site,
-                                  "language": article.language, "text": article.text, "words": article.words},
-                                 ensure_ascii=False))
-            else:
-                print(f"# {article.title or article.url}\n{article.url}\n\n{article.text}\n")
+        try:
+            for source in args.sources:
+                try:
+                    article = await load_source(source, None, fetcher, workers)
+                except UserFacingError as exc:
+                    print(f"precis: {source}: {exc.message}", file=sys.stderr)
+                    failed += 1
+                    continue
+                if args.json:
+                    print(json.dumps({"source": source, "url": article.url, "title": article.title,
+                                      "author": article.author, "date": article.date, "site": article.site,
+                                      "language": article.language, "text": article.text,
+                                      "words": article.words}, ensure_ascii=False))
+                else:
+                    print(f"# {article.title or article.url}\n{article.url}\n\n{article.text}\n")
+        finally:
+            await workers.close()
     return 1 if failed else 0
 
 

@@ -79,7 +79,7 @@ class Logs(commands.GroupCog, group_name="logs", group_description="Search and e
         data, name = buffer.getvalue().encode("utf-8"), f"log-{_FILENAME_UNSAFE.sub('-', channel.name)}.{format}"
         limit = getattr(interaction.guild, "filesize_limit", UPLOAD_LIMIT)
         if len(data) > limit:   # logs compress well; a file Discord refuses would only end in an error
-            data, name = gzip.compress(data), f"{name}.gz"
+            data, name = await self.bot.services.workers.run_thread(gzip.compress, data), f"{name}.gz"
             if len(data) > limit:
                 raise UserFacingError(f"{count} messages make a file too large to upload even compressed "
                                       f"({len(data) / 1_048_576:.0f} MB): use a shorter `since`, or "

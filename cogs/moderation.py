@@ -35,7 +35,8 @@ class Moderation(commands.Cog):
         self.bot = bot
         services = bot.services
         self.endpoint = services.moderation
-        self.flagger = Flagger(services.db, services.guild_settings.get, on_flags=self.post_flags, shards=bot.owned)
+        self.flagger = Flagger(services.db, services.guild_settings.get, on_flags=self.post_flags, shards=bot.owned,
+                               workers=services.workers)
         self.endpoint_flagger = EndpointFlagger(services.db, services.guild_settings.get, self.endpoint,
                                                 on_flags=self.post_flags, shards=bot.owned)
         self.jobs: list[Job] = []

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.store.db import Database
+from bot.util.workers import Workers
 from tests.helpers import pg
 
 pytest_plugins = [
@@ -106,3 +107,11 @@ async def db_on_postgres(pg_url: str) -> AsyncIterator[Database]:
     """A migrated, empty PostgreSQL store (for tests of that backend alone)."""
     async with Database(pg_url) as database:
         yield database
+
+
+@pytest.fixture
+async def workers() -> AsyncIterator[Workers]:
+    """The bot's worker pool (two processes), closed after the test."""
+    pool = Workers(2)
+    yield pool
+    await pool.close()

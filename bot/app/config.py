@@ -11,6 +11,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
+from bot.util.workers import default_processes
+
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
@@ -53,6 +55,9 @@ class Settings(BaseSettings):
     shutdown_timeout: float = Field(10.0, gt=0, le=600)
     # The spill file's folder; by default DATABASE_PATH's (data/), with PostgreSQL too. One file per process.
     spill_dir: Path | None = None
+
+    # Worker processes for parsing pages, summaries, answers, digests and flag rules (default 2 to 4 by cores).
+    worker_processes: int = Field(default_factory=default_processes, ge=1, le=64)
 
     summary_cache_hours: float = Field(24.0, ge=0)
     max_links_per_message: int = Field(3, ge=1, le=10)

@@ -14,8 +14,7 @@ from bot.app.config import Settings
 from bot.articles.fetch import Fetcher, FetchPolicy
 from bot.articles.reader import read_article
 from bot.catchup.service import CatchupService
-from bot.extractive.answerer import ExtractiveAnswerer
-from bot.extractive.summarizer import ExtractiveSummarizer
+from bot.extractive.pooled import PooledAnswerer, PooledSummarizer
 from bot.llm.moderation import ModerationClient
 from bot.llm.openai_provider import LLMAnswerer, LLMSummarizer
 from bot.logbook.live import LiveLog
@@ -31,6 +30,7 @@ from bot.store.db import Database
 from bot.summaries.limits import HostLimits
 from bot.summaries.service import HOUR_MS, SummaryService
 from bot.util.shards import Shards
+from bot.util.workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ class Services:
     guild_settings: GuildSettingsService
     log: LogService
     budget: Budget
+    workers: Workers
     fetcher: Fetcher
     llm_client: AsyncOpenAI | None
     summaries: SummaryService
@@ -81,6 +82,9 @@ async def open_services(settings: Settings, *, shards: Shards | None = None) -> 
         writer.start()
         stack.push_async_callback(writer.stop)   # runs before db.close: queued rows are committed, or spilled
         await writer.replay_spill()              # what the last stop could not commit comes first
+        # Parsing, summaries, answers, digests and admin rules: never on the event loop (bot/util/workers.py).
+        workers = Workers(settings.worker_processes)
+        stack.push_async_callback(workers.close)
         fetcher = Fetcher(fetch_policy(settings))
         stack.push_async_callback(fetcher.close)
         client = llm_client(settings)
@@ -92,8 +96,10 @@ async def open_services(settings: Settings, *, shards: Shards | None = None) -> 
         budget = Budget(db, guild_settings)
         ttl = int(settings.summary_cache_hours * HOUR_MS)
         model = settings.llm_model
-        llm_summarizer = LLMSummarizer(client, model, context_tokens=settings.llm_context_tokens) if client else None
-        llm_answerer = LLMAnswerer(client, model, context_tokens=settings.llm_context_tokens) if client else None
+        llm_summarizer = LLMSummarizer(client, model, context_tokens=settings.llm_context_tokens,
+                                       workers=workers) if client else None
+        llm_answerer = LLMAnswerer(client, model, context_tokens=settings.llm_context_tokens,
+                                   workers=workers) if client else None
         log_service = LogService(db, writer, guild_settings)
         yield Services(
             settings=settings,
@@ -101,17 +107,18 @@ async def open_services(settings: Settings, *, shards: Shards | None = None) -> 
             guild_settings=guild_settings,
             log=log_service,
             budget=budget,
+            workers=workers,
             fetcher=fetcher,
             llm_client=client,
             summaries=SummaryService(
-                db, partial(read_article, fetcher=fetcher), ExtractiveSummarizer(), llm_summarizer, budget,
-                article_ttl_ms=ttl, summary_ttl_ms=ttl,
+                db, partial(read_article, fetcher=fetcher, workers=workers), PooledSummarizer(workers),
+                llm_summarizer, budget, article_ttl_ms=ttl, summary_ttl_ms=ttl, workers=workers,
                 host_limits=HostLimits(settings.fetch_per_host_per_minute)),
-            answers=AnswerService(db, ExtractiveAnswerer(), llm_answerer, budget),
-            reports=ReportService(db, guild_settings, budget, llm_summarizer),
+            answers=AnswerService(db, PooledAnswerer(workers), llm_answerer, budget, workers=workers),
+            reports=ReportService(db, guild_settings, budget, llm_summarizer, workers=workers),
             moderation=ModerationEndpoint(ModerationClient(client) if client else None,
                                           base_url=settings.openai_base_url),
             live_log=LiveLog(db, log_service, guild_settings),
             catchup=CatchupService(log_service, budget, client, model, context_tokens=settings.llm_context_tokens,
-                                   message_content=settings.discord_message_content),
+                                   message_content=settings.discord_message_content, workers=workers),
         )

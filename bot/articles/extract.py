@@ -1,5 +1,5 @@
-"""From a fetched page to an `Article`: body text plus metadata. Sync and CPU-bound: call it through
-`asyncio.to_thread`.
+"""From a fetched page to an `Article`: body text plus metadata. Sync and CPU-bound: the bot runs it in its
+worker pool (bot/articles/parse.py).
 
 HTML: metadata from the untouched page (trafilatura). The body is trafilatura's balanced extraction
 (reader comments left out: they are not the article) of the page with its layout tables turned into

@@ -8,6 +8,7 @@ streamed and decompressed here, under a running size cap, so a gzip bomb stops a
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import zlib
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from yarl import URL
 
 from bot.app.errors import FetchFailed, FetchRefused, NotAnArticle
 from bot.articles.decode import decode_body
-from bot.articles.netguard import AddressGuard, AddressRefused, VettingResolver
+from bot.articles.netguard import AddressGuard, AddressRefused, HostRefused, VettingResolver
 from bot.articles.urls import DEFAULT_PORTS, normalize_host, parse_ip_host
 
 logger = logging.getLogger(__name__)
@@ -71,10 +72,17 @@ class FetchResult:
     final_url: str                    # after redirects
     status: int
     content_type: str                 # bare media type, e.g. "text/html"
-    charset: str | None               # codec used for `text` (or declared, for PDFs)
+    charset: str | None               # as declared in the Content-Type header
     body: bytes                       # decompressed
-    text: str | None = None           # decoded body for text types
     redirects: tuple[str, ...] = field(default_factory=tuple)
+
+    @functools.cached_property
+    def text(self) -> str | None:
+        """The decoded body for text types. CPU-bound on big pages: the bot decodes in a worker instead
+        (bot/articles/parse.py); this is for tests and tools."""
+        if self.content_type not in TEXT_TYPES:
+            return None
+        return decode_body(self.body, header_charset=self.charset, html=self.content_type != "text/plain")[0]
 
 
 def not_an_article_kind(media_type: str) -> str:
@@ -171,6 +179,8 @@ class Fetcher:
             except aiohttp.ClientConnectorError as exc:
                 if isinstance(exc.os_error, AddressRefused):
                     raise FetchRefused(MSG_PRIVATE) from exc
+                if isinstance(exc.os_error, HostRefused):
+                    raise FetchRefused(MSG_BAD_URL) from exc
                 logger.info("cannot connect for %s: %s", current, exc)
                 raise FetchFailed(MSG_UNREACHABLE) from exc
             except (aiohttp.ClientError, OSError) as exc:
@@ -225,13 +235,10 @@ class Fetcher:
             raise FetchRefused(MSG_TOO_LARGE)
         body = await self._read_body(resp)
         media_type = _settle_type(media_type, body)
-        text: str | None = None
-        charset = declared
-        if media_type in TEXT_TYPES:
-            text, charset = decode_body(body, header_charset=declared, html=media_type != "text/plain")
+        # Not decoded here: decoding (and extraction) of what strangers send runs in a worker.
         return FetchResult(
             url=requested, final_url=final, status=resp.status, content_type=media_type,
-            charset=charset, body=body, text=text, redirects=hops,
+            charset=declared, body=body, redirects=hops,
         )
 
     async def _read_body(self, resp: aiohttp.ClientResponse) -> bytes:

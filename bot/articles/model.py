@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 
@@ -26,3 +27,24 @@ class Article:
     @property
     def reading_minutes(self) -> int:
         return max(1, round(self.words / 230))
+
+
+MAX_TEXT_CHARS = 200_000   # article text handed to summarisers and answerers (a long book chapter)
+
+
+def first_part(article: Article, limit: int = MAX_TEXT_CHARS) -> tuple[Article, bool]:
+    """The article cut to at most `limit` characters, at a paragraph end if one is near, else at a sentence
+    end or a space; and whether it was cut. Summaries and answers cost time in proportion to the text, so
+    a page of many megabytes is read in part, and says so."""
+    text = article.text
+    if len(text) <= limit:
+        return article, False
+    window = text[:limit]
+    cut = window.rfind("\n\n")
+    if cut < limit // 2:
+        cut = max(window.rfind(". "), window.rfind("\n")) + 1
+    if cut < limit // 2:
+        cut = window.rfind(" ")
+    if cut < limit // 2:
+        cut = limit
+    return dataclasses.replace(article, text=text[:cut].rstrip()), True

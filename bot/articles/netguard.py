@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
+from bot.articles.urls import is_host_name
+
 logger = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -38,6 +40,14 @@ class AddressRefused(OSError):
         super().__init__(f"{host} resolves to non-public address {address}")
         self.host = host
         self.address = address
+
+
+class HostRefused(OSError):
+    """A name no resolver should be asked about (control characters, spaces, ...)."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__(f"refusing to resolve the malformed name {host!r}")
+        self.host = host
 
 
 class AddressGuard:
@@ -102,6 +112,8 @@ class VettingResolver(AbstractResolver):
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
+        if not is_host_name(host.lower().rstrip(".")):   # the fetcher vets names first; this is the last door
+            raise HostRefused(host)
         answers = await self._inner.resolve(host, port, family)
         if not answers:
             raise OSError(f"no addresses for {host}")

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
-import re
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.app.errors import FetchRefused, NotAnArticle
-from bot.articles.decode import decode_body
-from bot.articles.extract import extract_html, extract_pdf, extract_text
-from bot.articles.fetch import MSG_BAD_URL, MSG_SCHEME, Fetcher, FetchResult
+from bot.articles.fetch import MSG_BAD_URL, MSG_SCHEME, Fetcher
 from bot.articles.model import Article
+from bot.articles.parse import Kind, parse_document, parse_fetched
 from bot.articles.urls import canonicalize, skip_reason
+from bot.util.workers import Workers, WorkersClosed, WorkFailed, WorkTimeout
 
 logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
-NOT_TEXT = "That is not a web page, text or PDF file."
-# WHATWG MIME sniffing: a "binary data byte" in the first 1445 bytes means the resource is not text
-# (gzip, executables, images and random bytes all have them; text in any encoding we read does not).
-_BINARY_BYTE = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
-_TEXT_BOMS = (b"\xef\xbb\xbf", b"\xfe\xff", b"\xff\xfe")
-SNIFF_BYTES = 1445
+MSG_TOO_SLOW = "That page took too long to read."
+MSG_UNREADABLE = "I couldn't read that page."
+# Reading a page gets what is left of the fetch timeout (at least MIN_PARSE_S), less a margin for the summary
+# that follows; a PDF stops starting pages after PDF_SHARE of it, so it ends with a partial text in time.
+PARSE_SHARE, PDF_SHARE, MIN_PARSE_S = 0.8, 0.6, 2.0
 _HTML_EXTENSIONS = {".html", ".htm", ".xhtml", ".shtml"}
 
 
@@ -43,32 +41,27 @@ def article_url(url: str) -> str:
     return canonical
 
 
-async def read_article(url: str, fetcher: Fetcher) -> Article:
-    """Fetch and extract `url`. Article.url is the canonical URL, final_url where redirects landed.
+async def read_article(url: str, fetcher: Fetcher, workers: Workers) -> Article:
+    """Fetch `url`, then decode and extract it in a worker, all within the fetch timeout. Article.url is
+    the canonical URL, final_url where redirects landed.
 
     Raises the ArticleError subclasses (FetchRefused, FetchFailed, NotAnArticle, TeaserOnly).
     """
     canonical = article_url(url)
+    started = time.monotonic()
     result = await fetcher.fetch(canonical)
-    article = await asyncio.to_thread(_extract_result, result, canonical)
+    left = fetcher.policy.total_timeout - (time.monotonic() - started)
+    deadline = max(MIN_PARSE_S, left * PARSE_SHARE)
+    try:
+        article = await workers.run(parse_fetched, result, canonical, timeout=deadline,
+                                    time_budget=deadline * PDF_SHARE)
+    except WorkersClosed:
+        raise                                       # shutting down: not the page's fault, nothing to cache
+    except WorkTimeout as exc:
+        raise NotAnArticle(MSG_TOO_SLOW) from exc
+    except WorkFailed as exc:                       # the worker died (a parser crashed, out of memory)
+        raise NotAnArticle(MSG_UNREADABLE) from exc
     return dataclasses.replace(article, url=canonical, final_url=result.final_url)
-
-
-def looks_binary(data: bytes) -> bool:
-    """True for bytes that are no text (a UTF-16 text starts with its byte order mark)."""
-    head = data[:SNIFF_BYTES]
-    return not head.startswith(_TEXT_BOMS) and _BINARY_BYTE.search(head) is not None
-
-
-def _extract_result(result: FetchResult, url: str) -> Article:
-    if result.content_type == "application/pdf":
-        return extract_pdf(result.body, url=url)
-    if looks_binary(result.body):   # a server calling an archive or a program text/html
-        raise NotAnArticle(NOT_TEXT)
-    if result.content_type == "text/plain":
-        return extract_text(result.text or "", url=url)
-    # The final URL: relative links resolve against it, and its host is the site when none is named.
-    return extract_html(result.text or "", url=result.final_url)
 
 
 def read_file(path: str | Path) -> Article:
@@ -87,18 +80,10 @@ def read_file(path: str | Path) -> Article:
 def read_bytes(data: bytes, *, name: str) -> Article:
     """Extract a document given as bytes; `name` is a file name or "-" for standard input."""
     url = "stdin:" if name == "-" else Path(name).resolve().as_uri()
-    kind = _sniff(data, name)
-    if kind == "pdf":
-        return extract_pdf(data, url=url)
-    if looks_binary(data):
-        raise NotAnArticle(NOT_TEXT)
-    text, _ = decode_body(data, html=kind == "html")
-    if kind == "html":
-        return extract_html(text, url=url)
-    return extract_text(text, url=url)
+    return parse_document(data, kind=_sniff(data, name), url=url)
 
 
-def _sniff(data: bytes, name: str) -> str:
+def _sniff(data: bytes, name: str) -> Kind:
     if data.startswith(b"%PDF-"):
         return "pdf"
     suffix = Path(name).suffix.lower() if name != "-" else ""

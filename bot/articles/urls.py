@@ -16,12 +16,18 @@ __all__ = [
     "DEFAULT_PORTS",
     "canonicalize",
     "find_links",
+    "is_host_name",
     "normalize_host",
     "parse_ip_host",
     "skip_reason",
 ]
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+
+# What DNS names are made of (letters, digits, hyphens; underscores appear in real names too), once IDNA has
+# turned any other letters into xn-- labels. Anything else (NUL, spaces, control or markup characters, raw or
+# percent-encoded) would reach the resolver as a name no browser would send.
+_LABEL = re.compile(r"[a-z0-9_-]{1,63}")
 
 # Discord markdown that hides links from us: code blocks first (they may contain the others), then
 # inline code, spoilers and the <url> form that suppresses embeds.
@@ -165,9 +171,14 @@ def normalize_host(host: str) -> str:
     if v4 is not None:
         return str(v4)
     ascii_host = ascii_host.rstrip(".")
-    if not ascii_host or ".." in ascii_host or any(c in ascii_host for c in " /\\@#?%<>^|"):
+    if not is_host_name(ascii_host):
         raise ValueError(f"invalid host {host!r}")
     return ascii_host
+
+
+def is_host_name(host: str) -> bool:
+    """Whether `host` (lower-case ASCII, no trailing dot) is a well-formed DNS name."""
+    return 0 < len(host) <= 253 and all(_LABEL.fullmatch(label) for label in host.split("."))
 
 
 def parse_ip_host(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.app.errors import LLMError
+from bot.app.errors import LLMError, UserFacingError
 from bot.articles.urls import canonicalize, find_links
 from bot.catchup.model import BotQuestion, Catchup, CatchupTopic, SharedLink
 from bot.catchup.window import Window
@@ -26,6 +26,7 @@ from bot.store.catchup import LoggedMessage, Span
 from bot.store.db import Database
 from bot.store.location import Location
 from bot.util.text import clip
+from bot.util.workers import Workers, WorkersClosed, WorkFailed
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ QUOTES = 2                 # quotes in an extractive topic summary
 JUMPS = 3                  # jump links per topic
 QUOTE_CHARS = 200
 ANSWER_CHARS = 300
+ANALYSIS_DEADLINE = 30.0   # seconds; 10,000 messages take about one
+MSG_TOO_MUCH = "There was too much to read in time; try a shorter period."
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +72,7 @@ class _Analysis:
 
 
 def _analyse(rows: list[LoggedMessage], *, one_thread: bool) -> _Analysis:
-    """The CPU part (clustering, link finding): run in a worker thread."""
+    """The CPU part (clustering, link finding): run in the worker pool."""
     kept = [r for r in rows if not is_command(r.content)]
     utterances = [Utterance(discussion_text(r.content), r.id, r.reply_to, None if one_thread else r.thread_id)
                   for r in kept]
@@ -85,14 +88,23 @@ def _analyse(rows: list[LoggedMessage], *, one_thread: bool) -> _Analysis:
 
 
 async def build_catchup(db: Database, window: Window, *, threads: Collection[int] | None = None,
-                        writer: TopicWriter | None = None) -> Catchup:
+                        writer: TopicWriter | None = None, workers: Workers | None = None) -> Catchup:
     span = Span(window.guild_id, window.location, window.since_ms, window.until_ms, threads, window.after_id)
     result = Catchup(window)
     result.logged = await store.logged_count(db, span)
     if result.logged == 0:
         return result
     rows, result.truncated = await store.readable_messages(db, span, MAX_MESSAGES)
-    analysis = await asyncio.to_thread(_analyse, rows, one_thread=window.location.thread_id is not None)
+    one_thread = window.location.thread_id is not None
+    if workers is None:     # tools and tests without a pool
+        analysis = await asyncio.to_thread(_analyse, rows, one_thread=one_thread)
+    else:
+        try:
+            analysis = await workers.run(_analyse, rows, one_thread=one_thread, timeout=ANALYSIS_DEADLINE)
+        except WorkersClosed:
+            raise
+        except WorkFailed as exc:
+            raise UserFacingError(MSG_TOO_MUCH) from exc
     result.readable = len(analysis.kept)
     for row in analysis.kept:
         if row.author_name:

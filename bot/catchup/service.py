@@ -16,6 +16,7 @@ from bot.settings.budget import Budget
 from bot.settings.guild import GuildSettings
 from bot.store import catchup as store
 from bot.store.location import Location
+from bot.util.workers import Workers
 
 COOLDOWN_FEATURE = "catchup"
 MIN_COOLDOWN_SECONDS = 30      # a catch-up reads far more than a question: never more often than this
@@ -37,7 +38,7 @@ def log_gap(settings: GuildSettings, location: Location) -> str | None:
 
 class CatchupService:
     def __init__(self, log: LogService, budget: Budget, llm_client: AsyncOpenAI | None, model: str, *,
-                 context_tokens: int, message_content: bool = True) -> None:
+                 context_tokens: int, message_content: bool = True, workers: Workers | None = None) -> None:
         self.log = log
         self.db = log.db
         self.budget = budget
@@ -45,6 +46,7 @@ class CatchupService:
         self.model = model
         self.context_tokens = context_tokens
         self.message_content = message_content
+        self.workers = workers        # topics are found there (clustering thousands of messages)
 
     async def cooldown(self, guild_id: int, member_id: int, settings: GuildSettings) -> float | None:
         """Seconds the member must wait before the next catch-up, or None (and their clock starts)."""
@@ -73,7 +75,7 @@ class CatchupService:
         if use_llm and self.llm_client is not None and await self.budget.allows_llm(window.guild_id):
             writer = LLMTopicWriter(self.llm_client, self.model, context_tokens=self.context_tokens,
                                     language=settings.language)
-        result = await build_catchup(self.db, window, threads=threads, writer=writer)
+        result = await build_catchup(self.db, window, threads=threads, writer=writer, workers=self.workers)
         if result.usage.calls:
             await self.budget.record(guild_id=window.guild_id, user_id=member_id, feature=COOLDOWN_FEATURE,
                                      model=result.model or self.model, usage=result.usage)

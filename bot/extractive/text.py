@@ -25,6 +25,7 @@ _TERMINATOR = re.compile(r"(?:\.{2,}|…|[.!?]+)[\"'”’)\]»]*")
 _OPENERS = "\"'“‘([«"
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*•‣–—]|\d{1,3}[.)])\s+")
 _END_PUNCT = re.compile(r"[.!?…:;][\"'”’)\]»]*\s*$")
+_NON_SPACE = re.compile(r"\S")
 
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -153,7 +154,9 @@ def split_sentences(text: str) -> list[Span]:
                 e = m.end()
                 if (e < len(seg) and not seg[e].isspace()) or (marker and e <= marker.end()):
                     continue                        # 3.5, U.S, example.com/a.b, x@y.org, "1. " of a list
-                nxt = _next_token(seg, len(seg) - len(seg[e:].lstrip()))
+                # Found in place: copying the rest of the segment here made splitting quadratic.
+                follows = _NON_SPACE.search(seg, e)
+                nxt = _next_token(seg, follows.start() if follows else len(seg))
                 if _is_boundary(seg, m, nxt):
                     span = _trimmed(text, seg_start + cut, seg_start + e)
                     if span:

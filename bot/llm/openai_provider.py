@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from openai import AsyncOpenAI
 from pydantic import BaseModel
@@ -28,10 +28,12 @@ from bot.llm.prompts import Message, estimate_prompt_tokens
 from bot.llm.sanitize import clean_line, looks_like_injection, strip_citation_markers
 from bot.llm.tokens import count_tokens, truncate_to_tokens
 from bot.util.text import clip
+from bot.util.workers import Workers, WorkersClosed, WorkFailed, run_or_call
 
 __all__ = ["LLMAnswerer", "LLMSummarizer", "ModerationClient", "chunk_text"]
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Map-reduce runs at most this many map calls (plus one reduce): a 12k-token context then covers roughly
 # 80k tokens of article, far beyond normal articles, and the cost of one summary stays bounded. Past the
@@ -48,6 +50,7 @@ NOT_SAID = "The article doesn't say."           # only after reading the whole a
 NOT_FOUND = "I couldn't find that in the article."  # after reading the passages retrieval chose
 UNCHECKED_NOTE = "The model's answer could not be checked against the article, so I didn't show it."
 TRUNCATED_NOTE = "This article is very long, so the summary covers only its first part."
+PREPARE_FAILED = "Preparing the article for the language model took too long."
 
 
 class _SummaryOut(BaseModel):
@@ -115,13 +118,14 @@ class LLMSummarizer:
     name = "llm"
 
     def __init__(self, client: AsyncOpenAI, model: str, *, context_tokens: int = 12000,
-                 max_output_tokens: int = 600) -> None:
+                 max_output_tokens: int = 600, workers: Workers | None = None) -> None:
         if context_tokens < max_output_tokens + NOTES_OUTPUT_TOKENS + 800:
             raise ValueError("context_tokens is too small for the prompts and the output")
         self.model = model
         self.context_tokens = context_tokens
         self.max_output_tokens = max_output_tokens
         self._chat = ChatClient(client, model)
+        self._workers = workers
 
     async def summarize(self, article: Article, *, style: Style = "brief", language: str | None = None) -> Summary:
         if style not in STYLES:
@@ -167,7 +171,7 @@ class LLMSummarizer:
                                                         title=article.title)
 
         overhead = estimate_prompt_tokens(builder(MAX_CHUNKS, MAX_CHUNKS)(""))
-        chunks = chunk_text(text, limit - overhead)
+        chunks = await _cpu(self._workers, chunk_text, text, limit - overhead)   # 0.7 s at 200,000 characters
         note = None
         if len(chunks) > MAX_CHUNKS:
             logger.info("article %s needs %d chunks; summarising the first %d", article.url, len(chunks), MAX_CHUNKS)
@@ -229,7 +233,8 @@ class LLMAnswerer:
     name = "llm"
 
     def __init__(self, client: AsyncOpenAI, model: str, *, context_tokens: int = 12000, k: int = 4,
-                 max_output_tokens: int = 500, history_turns: int = 3, search_output_tokens: int = 80) -> None:
+                 max_output_tokens: int = 500, history_turns: int = 3, search_output_tokens: int = 80,
+                 workers: Workers | None = None) -> None:
         self.model = model
         self.context_tokens = context_tokens
         self.k = k                      # passages sent at least, when the article does not fit
@@ -237,13 +242,14 @@ class LLMAnswerer:
         self.history_turns = history_turns
         self.search_output_tokens = search_output_tokens
         self._chat = ChatClient(client, model)
+        self._workers = workers
 
     async def answer(self, article: Article, question: str, *, history: Sequence[Turn] = (),
                      language: str | None = None) -> Answer:
         recent = list(history)[-self.history_turns:] if self.history_turns else []
         turns = [(clip(q, 300), clip(a, 600)) for q, a in recent]
         asked = clip(question.strip(), 1000)
-        passages = split_passages(article.text)
+        passages = await _cpu(self._workers, split_passages, article.text)
         usage = TokenUsage()
         if not passages:
             return self._abstain(usage, confidence=0.3, whole=True)
@@ -265,7 +271,7 @@ class LLMAnswerer:
         if not data["answerable"] or not text:
             return self._abstain(usage, confidence=0.3, whole=whole)
         offered = data["quotes"][:2]
-        quotes = verify_quotes(article.text, offered)
+        quotes = await _cpu(self._workers, verify_quotes, article.text, offered)
         cited = [chosen[n - 1] for n in data["citations"] if 1 <= n <= len(chosen)]
         if not quotes or not _supported(text, question, quotes, cited):
             logger.info("ungrounded answer withheld (%d of %d quotes verified)", len(quotes), len(offered))
@@ -287,7 +293,7 @@ class LLMAnswerer:
         usage.add(spent)
         terms = [clean_line(t, 60) for t in data["terms"][:12]]
         query = " ".join([question, *(q for q, _ in recent[-1:]), *terms])
-        ranked = [p for p, _ in rank_passages(passages, query, k=len(passages))]
+        ranked = [p for p, _ in await _cpu(self._workers, rank_passages, passages, query, k=len(passages))]
         chosen: list[Passage] = []
         for passage in ranked:
             trial = sorted([*chosen, passage], key=lambda p: p.index)
@@ -307,6 +313,16 @@ class LLMAnswerer:
         # "The article doesn't say" only when the model read all of it and found nothing.
         return Answer(text=NOT_SAID if whole else NOT_FOUND, quotes=[], answerable=False, confidence=confidence,
                       provider=self.name, model=self.model, note=note, usage=usage)
+
+
+async def _cpu(workers: Workers | None, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Text work that grows with the article (chunking, retrieval, quote search) runs in the worker pool."""
+    try:
+        return await run_or_call(workers, fn, *args, **kwargs)
+    except WorkersClosed:
+        raise
+    except WorkFailed as exc:
+        raise LLMError(PREPARE_FAILED) from exc
 
 
 def verify_quotes(article_text: str, offered: Sequence[str]) -> list[Quote]:

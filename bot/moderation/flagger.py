@@ -5,7 +5,8 @@ Two ways in, one set of flags (a flag is unique per message, category and provid
 stores it first wins and moderators hear of it once):
 - live: the log service hands every message it queues to `observe`; `check_live` (a background job woken
   by new rows) checks them against the stateless rules at once: the guild's words and /regexes/, mass
-  mentions, invite links. Word rules fire within a moment of the message.
+  mentions, invite links. Word rules fire within a moment of the message. The rules are matched in the
+  worker pool's threads, one trip per batch (an admin's regex is matched by RE2, in linear time).
 - in order: `run_once` reads committed messages after a persistent cursor (id order, i.e. time order for
   Discord snowflakes), `settle_ms` behind the clock so a message committed a little after a newer one is
   not passed over, and runs every rule including flooding (which needs the messages in order). The
@@ -28,13 +29,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from bot.logbook.rows import MessageRow
-from bot.moderation.rules import FLOOD_REPEAT_MS, FloodWindow, check_content
+from bot.moderation.rules import FLOOD_REPEAT_MS, FloodWindow, check_batch
 from bot.settings.guild import GuildSettings
 from bot.store import moderation as store
 from bot.store.db import Database
 from bot.store.moderation import Flag, ScanRow
 from bot.util.shards import Shards
 from bot.util.timeutil import ms_to_snowflake, now_ms
+from bot.util.workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +115,10 @@ class Flagger:
     def __init__(self, db: Database, settings_for: SettingsFor, *, on_flags: FlagListener | None = None,
                  cursor_name: str = CURSOR_NAME, settle_ms: int = SETTLE_MS,
                  first_run_lookback_ms: int = FIRST_RUN_LOOKBACK_MS, clock_ms: Callable[[], int] = now_ms,
-                 live_capacity: int = LIVE_CAPACITY, shards: Shards | None = None) -> None:
+                 live_capacity: int = LIVE_CAPACITY, shards: Shards | None = None,
+                 workers: Workers | None = None) -> None:
         self.db = db
+        self.workers = workers      # the guild's rules (admins' regexes) are matched there
         self.settings_for = settings_for
         self.on_flags = on_flags
         self.cursor_name = cursor_name
@@ -197,14 +201,18 @@ class Flagger:
 
     async def _rule_flags(self, rows: Sequence[ScanRow], *, flood: bool) -> list[Flag]:
         at = self._clock_ms()
-        settings: dict[int, GuildSettings] = {}
-        flags: list[Flag] = []
+        rules: dict[int, tuple[str, ...]] = {}
         for r in rows:
-            if r.content is None:
-                continue
-            if r.guild_id not in settings:
-                settings[r.guild_id] = await self.settings_for(r.guild_id)
-            hits = check_content(r.content, settings[r.guild_id].mod_rules)
+            if r.content is not None and r.guild_id not in rules:
+                rules[r.guild_id] = tuple((await self.settings_for(r.guild_id)).mod_rules)
+        checked = [r for r in rows if r.content is not None]
+        items = [(r.content or "", rules[r.guild_id]) for r in checked]
+        # RE2 matches in linear time, so no deadline is needed: the pool's threads keep it off the loop
+        # without a trip to another process for every batch of live messages.
+        found = await (self.workers.run_thread(check_batch, items) if self.workers is not None
+                       else asyncio.to_thread(check_batch, items))
+        flags: list[Flag] = []
+        for r, hits in zip(checked, found, strict=True):
             if flood and (burst := self.window.observe(r)):
                 hits.append(("flood", burst))
             flags.extend(Flag(r.guild_id, r.location, r.id, r.author_id, category, 1.0, RULES_PROVIDER, detail,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.app.errors import LLMError
-from bot.articles.model import Article
+from bot.articles.model import Article, first_part
 from bot.extractive.boilerplate import without_furniture
 from bot.llm.base import Answer, Answerer, Turn
 from bot.settings.budget import Budget
@@ -17,9 +16,12 @@ from bot.store import questions as store
 from bot.store.db import Database
 from bot.store.questions import QuestionRecord
 from bot.util.timeutil import now_ms
+from bot.util.workers import Workers, WorkersClosed, WorkFailed, run_or_call
 
 log = logging.getLogger(__name__)
 
+PART_READ_NOTE = "The article is very long and I read only its first part."
+PART_NOT_FOUND = "I couldn't find that in the first part of this very long article, which is all I read."
 # Below this many words the extraction most likely got a sliver of the page (a teaser, a sidebar), and
 # neither provider can say what "the article" holds.
 SHORT_TEXT_WORDS = 150
@@ -55,8 +57,9 @@ class AnswerResult:
 
 class AnswerService:
     def __init__(self, db: Database, extractive: Answerer, llm: Answerer | None, budget: Budget, *,
-                 clock: Callable[[], int] = now_ms) -> None:
+                 clock: Callable[[], int] = now_ms, workers: Workers | None = None) -> None:
         self.db = db
+        self.workers = workers
         self.extractive = extractive
         self.llm = llm
         self.budget = budget
@@ -68,8 +71,16 @@ class AnswerService:
     async def answer(self, article: Article, question: str, *, context: AskContext = AskContext(),
                      history: Sequence[Turn] = (), language: str | None = None) -> AnswerResult:
         question = " ".join(question.split())[:500]
+        article, cut = first_part(article)   # an answer's cost grows with the text: read at most so much
         started = time.perf_counter()
-        page, article = article, await asyncio.to_thread(without_furniture, article)   # comments aren't the article
+        # Comments aren't the article; judging it sentence by sentence is CPU-bound, so it runs in the pool.
+        page = article
+        try:
+            article = await run_or_call(self.workers, without_furniture, article)
+        except WorkersClosed:
+            raise
+        except WorkFailed:
+            log.warning("sorting out the furniture of %s failed; answering from the whole page", article.url)
         notice = None
         answerer = self.extractive
         if self.llm is not None:
@@ -87,6 +98,9 @@ class AnswerService:
             if not answer.answerable:          # "the article doesn't say" is a claim we cannot make here
                 answer.text = not_found_in_sliver(page)
             answer.note = f"{answer.note} {sliver}" if answer.note else sliver
+        if cut and not answer.answerable:      # nor after reading only the first part
+            answer.text = PART_NOT_FOUND
+            answer.note = f"{answer.note} {PART_READ_NOTE}" if answer.note else PART_READ_NOTE
         if answer.usage.calls:
             await self.budget.record(guild_id=context.guild_id, user_id=context.user_id, feature="answer",
                                      model=answer.model, usage=answer.usage)

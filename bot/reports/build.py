@@ -40,11 +40,12 @@ DigestFn = Callable[[int, list[str]], Awaitable[str]]
 
 async def build_report(db: Database, guild_id: int, *, since_ms: int, until_ms: int,
                        channel_id: int | None = None, member_id: int | None = None,
-                       digest: DigestFn | None = None) -> Report:
+                       digest: DigestFn | None = None, extractive: DigestFn | None = None) -> Report:
     """Everything moderators see for [since_ms, until_ms), optionally narrowed to a channel and/or member.
 
     `digest(channel_id, texts)` writes the "what was discussed" line of a busy channel (an LLM, say);
-    without one, or if it fails, `extractive_digest` is used."""
+    without one, or if it fails, `extractive` does (the bot runs `extractive_digest` in its worker pool;
+    without it, `extractive_digest` is called in place)."""
     if until_ms <= since_ms:
         raise ValueError("the report period must end after it starts")
     scope = Scope(guild_id, since_ms, until_ms, channel_id, member_id)
@@ -86,7 +87,7 @@ async def build_report(db: Database, guild_id: int, *, since_ms: int, until_ms: 
 
     for busy in report.busiest_channels[:DIGEST_CHANNELS]:
         texts = await store.channel_texts(db, scope, busy.channel_id, DIGEST_TEXTS)
-        text = await _digest(busy.channel_id, texts, digest)
+        text = await _digest(busy.channel_id, texts, digest, extractive)
         report.digests.append(ChannelDigest(busy.channel_id, busy.messages, text))
     report.names = await _names(db, report)
     return report
@@ -111,7 +112,7 @@ async def _names(db: Database, report: Report) -> Names:
                                     threads={p.thread_id for p in places if p.thread_id})
 
 
-async def _digest(channel_id: int, texts: list[str], digest: DigestFn | None) -> str:
+async def _digest(channel_id: int, texts: list[str], digest: DigestFn | None, extractive: DigestFn | None) -> str:
     if not texts:
         return ""
     if digest is not None:
@@ -119,6 +120,8 @@ async def _digest(channel_id: int, texts: list[str], digest: DigestFn | None) ->
             return (await digest(channel_id, texts)).strip()
         except Exception:
             log.warning("digest of channel %s failed; using the extractive digest", channel_id, exc_info=True)
+    if extractive is not None:
+        return await extractive(channel_id, texts)
     return extractive_digest(texts)
 
 

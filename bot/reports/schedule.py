@@ -97,7 +97,8 @@ class DigestResult:
 
 
 async def run_due(db: Database, guild_ids: Iterable[int], settings_for: SettingsFor, post: PostFn, *,
-                  now: int | None = None, digest: DigestFn | None = None) -> list[DigestResult]:
+                  now: int | None = None, digest: DigestFn | None = None,
+                  extractive: DigestFn | None = None) -> list[DigestResult]:
     """One scheduler tick: for each guild with a due, unclaimed period, build its report and post it.
 
     A failed post keeps its claim (see the module notes); other guilds carry on."""
@@ -110,7 +111,8 @@ async def run_due(db: Database, guild_ids: Iterable[int], settings_for: Settings
             continue
         since, until = period_bounds(period, settings.digest_hour)
         try:
-            report = await build_report(db, guild_id, since_ms=since, until_ms=until, digest=digest)
+            report = await build_report(db, guild_id, since_ms=since, until_ms=until, digest=digest,
+                                        extractive=extractive)
             message_id = await post(guild_id, settings, period, report)
         except Exception:
             log.exception("digest %s of guild %s failed; it is retried once the claim goes stale", period,

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.moderation.rules import is_regex_rule, regex_problem
 from bot.store import settings as store
 from bot.store.db import Database
 from bot.store.settings import SettingChange
@@ -69,11 +70,9 @@ class GuildSettings(BaseModel):
     @classmethod
     def _rules(cls, value: list[str]) -> list[str]:
         for rule in value:
-            if len(rule) > 2 and rule.startswith("/") and rule.endswith("/"):
-                try:
-                    re.compile(rule[1:-1])
-                except re.error as exc:
-                    raise ValueError(f"{rule} is not a valid regular expression ({exc.msg})") from None
+            problem = regex_problem(rule) if is_regex_rule(rule) else None
+            if problem is not None:
+                raise ValueError(problem)
         return value
 
 

@@ -8,14 +8,13 @@ page that turns out to hold no article is refused rather than summarised.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bot.app.errors import ArticleError, LLMError
-from bot.articles.model import Article
+from bot.app.errors import ArticleError, LLMError, UserFacingError
+from bot.articles.model import Article, first_part
 from bot.articles.reader import article_url
 from bot.extractive.boilerplate import article_only
 from bot.llm.base import Style, Summarizer, Summary
@@ -27,11 +26,14 @@ from bot.store.location import Location
 from bot.summaries.limits import AutoSummaryLimits, HostBusy, HostLimits
 from bot.summaries.singleflight import SharedFlight, SingleFlight
 from bot.util.timeutil import now_ms
+from bot.util.workers import Workers, WorkersClosed, WorkFailed, run_or_call
 
 log = logging.getLogger(__name__)
 
 ArticleReader = Callable[[str], Awaitable[Article]]
 HOUR_MS = 3_600_000
+MSG_SUMMARY_FAILED = "I couldn't summarise that article in time."
+LONG_NOTE = "This article is very long, so the summary covers only its first part."
 
 
 def _flight_key(key: SummaryKey) -> str:
@@ -40,6 +42,12 @@ def _flight_key(key: SummaryKey) -> str:
 
 def fallback_note(error: LLMError) -> str:
     return f"{error.message.rstrip('.')}, so this is the built-in summary."
+
+
+def _noted(summary: Summary, cut: bool) -> Summary:
+    if cut and LONG_NOTE not in (summary.note or ""):
+        summary.note = f"{summary.note} {LONG_NOTE}" if summary.note else LONG_NOTE
+    return summary
 
 
 @dataclass(slots=True)
@@ -54,9 +62,10 @@ class SummaryService:
     def __init__(self, db: Database, read_article: ArticleReader, extractive: Summarizer, llm: Summarizer | None,
                  budget: Budget, *, article_ttl_ms: int = 24 * HOUR_MS, summary_ttl_ms: int = 24 * HOUR_MS,
                  failure_ttl_ms: int = 5 * 60_000, clock: Callable[[], int] = now_ms,
-                 host_limits: HostLimits | None = None) -> None:
+                 host_limits: HostLimits | None = None, workers: Workers | None = None) -> None:
         self.db = db
         self._read = read_article
+        self.workers = workers
         self.extractive = extractive
         self.llm = llm
         self.budget = budget
@@ -141,17 +150,25 @@ class SummaryService:
 
     async def _generate(self, article: Article, summarizer: Summarizer, key: SummaryKey | None, style: Style,
                         language: str | None, guild_id: int | None, user_id: int | None) -> Summary:
-        article = await asyncio.to_thread(article_only, article)
+        # A summary's cost grows with the text: a very long article is summarised from its first part.
+        article, cut = first_part(article)
+        try:
+            article = await run_or_call(self.workers, article_only, article)   # sentence by sentence: CPU-bound
+        except WorkersClosed:
+            raise
+        except WorkFailed as exc:
+            raise UserFacingError(MSG_SUMMARY_FAILED) from exc
         try:
             summary = await summarizer.summarize(article, style=style, language=language)
         except LLMError as exc:
             log.warning("LLM summary of %s failed (%s); using the extractive summary", article.url, exc)
             summary = await self.extractive.summarize(article, style=style, language=language)
             summary.note = fallback_note(exc)
-            return summary    # not cached: the next request tries the LLM again
+            return _noted(summary, cut)    # not cached: the next request tries the LLM again
         if summary.usage.calls:
             await self.budget.record(guild_id=guild_id, user_id=user_id, feature="summary", model=summary.model,
                                      usage=summary.usage)
+        summary = _noted(summary, cut)
         if key is not None:
             await store.put_summary(self.db, key, summary, self._clock(), self._summary_ttl)
         return summary

@@ -27,6 +27,7 @@ from bot.store.db import Database
 from bot.store.location import Location
 from bot.store.moderation import Flag
 from bot.util.shards import Shards
+from bot.util.workers import Workers
 from tests.fakes.fake_openai import MODERATIONS, FakeOpenAI, Slow, rate_limited, server_error
 from tests.fakes.openai_plugin import OpenAIClientFactory
 from tests.helpers.rows import BASE_MS, row
@@ -57,9 +58,10 @@ async def log(writer: LogWriter, rows: list[MessageRow]) -> None:
     await writer.flush()
 
 
-def flagger(db: Database, settings: GuildSettingsService, *, on_flags: FlagListener | None = None) -> Flagger:
+def flagger(db: Database, settings: GuildSettingsService, *, on_flags: FlagListener | None = None,
+            workers: Workers | None = None) -> Flagger:
     return Flagger(db, settings.get, on_flags=on_flags, clock_ms=lambda: CLOCK,
-                   first_run_lookback_ms=LOOKBACK)
+                   first_run_lookback_ms=LOOKBACK, workers=workers)
 
 
 async def all_flags(db: Database) -> set[tuple[int, str, str]]:
@@ -67,8 +69,9 @@ async def all_flags(db: Database) -> set[tuple[int, str, str]]:
     return {(r["message_id"], r["category"], r["provider"]) for r in rows}
 
 
+@pytest.mark.parametrize("pooled", [False, True], ids=["in-place", "in-the-worker-pool"])
 async def test_local_rules_flag_exactly_the_offending_messages(
-    db: Database, writer: LogWriter, settings: GuildSettingsService
+    db: Database, writer: LogWriter, settings: GuildSettingsService, workers: Workers, pooled: bool
 ) -> None:
     texts = {
         0: "this looks like a SCAM to me",  # word rule, any case
@@ -90,7 +93,7 @@ async def test_local_rules_flag_exactly_the_offending_messages(
     rows.append(row(13, guild=OTHER_GUILD, author=301, content="a scam elsewhere"))  # no rules there
     await log(writer, rows)
 
-    processed = await flagger(db, settings).run_once()
+    processed = await flagger(db, settings, workers=workers if pooled else None).run_once()
 
     assert processed == 14  # the cursor passed every message, the opted-out one included
     ids = {i: r.id for i, r in enumerate(rows)}

@@ -20,6 +20,7 @@ from bot.settings.guild import GuildSettingsService
 from bot.store import leases
 from bot.store.db import Database
 from bot.summaries.service import SummaryService
+from bot.util.workers import Workers
 from tests.fakes.article_server import ArticleServer
 from tests.fakes.fake_openai import CHAT, FakeOpenAI
 from tests.fakes.openai_plugin import OpenAIClientFactory
@@ -81,13 +82,13 @@ async def test_a_member_cooldown_holds_in_every_process(processes: list[Database
 
 async def test_five_processes_asked_for_one_link_fetch_once_and_call_the_llm_once(
         processes: list[Database], article_server: ArticleServer, fetch_policy: FetchPolicy,
-        fake_openai: FakeOpenAI, make_openai_client: OpenAIClientFactory) -> None:
+        fake_openai: FakeOpenAI, make_openai_client: OpenAIClientFactory, workers: Workers) -> None:
     url = article_server.url("pages/coastline-bakery-award.html")
     async with AsyncExitStack() as stack:
         services = []
         for p in processes:
             fetcher = await stack.enter_async_context(Fetcher(fetch_policy))
-            services.append(SummaryService(p, functools.partial(read_article, fetcher=fetcher),
+            services.append(SummaryService(p, functools.partial(read_article, fetcher=fetcher, workers=workers),
                                            ExtractiveSummarizer(), LLMSummarizer(make_openai_client(), MODEL),
                                            Budget(p, GuildSettingsService(p))))
         results = await asyncio.gather(*(s.summarize(url, guild_id=GUILD) for s in services for _ in range(2)))
@@ -102,13 +103,13 @@ async def test_five_processes_asked_for_one_link_fetch_once_and_call_the_llm_onc
 
 
 async def test_a_failed_fetch_is_shared_too(processes: list[Database], article_server: ArticleServer,
-                                            fetch_policy: FetchPolicy) -> None:
+                                            fetch_policy: FetchPolicy, workers: Workers) -> None:
     url = article_server.add("gone.html", "not here", status=404)
     async with AsyncExitStack() as stack:
         services = []
         for p in processes:
             fetcher = await stack.enter_async_context(Fetcher(fetch_policy))
-            services.append(SummaryService(p, functools.partial(read_article, fetcher=fetcher),
+            services.append(SummaryService(p, functools.partial(read_article, fetcher=fetcher, workers=workers),
                                            ExtractiveSummarizer(), None, Budget(p, GuildSettingsService(p))))
         outcomes = await asyncio.gather(*(s.summarize(url) for s in services), return_exceptions=True)
     assert all(isinstance(o, Exception) and "404" in str(o) for o in outcomes), outcomes

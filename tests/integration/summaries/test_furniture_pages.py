@@ -23,6 +23,7 @@ from bot.settings.budget import Budget
 from bot.settings.guild import GuildSettingsService
 from bot.store.db import Database
 from bot.summaries.service import SummaryService
+from bot.util.workers import Workers
 from tests.fakes.article_server import ArticleServer
 from tests.fakes.fake_openai import CHAT, FakeOpenAI
 from tests.fakes.fake_openai_brain import tag_block
@@ -39,9 +40,9 @@ REFUSED = sorted(name for name, case in CASES.items() if case.get("refuse"))
 PROVIDERS = ("extractive", "llm")
 
 
-def service(db: Database, fetcher: Fetcher, client: AsyncOpenAI | None) -> SummaryService:
+def service(db: Database, fetcher: Fetcher, client: AsyncOpenAI | None, workers: Workers) -> SummaryService:
     llm = LLMSummarizer(client, "fake-gpt") if client is not None else None
-    return SummaryService(db, partial(read_article, fetcher=fetcher), ExtractiveSummarizer(), llm,
+    return SummaryService(db, partial(read_article, fetcher=fetcher, workers=workers), ExtractiveSummarizer(), llm,
                           Budget(db, GuildSettingsService(db)))
 
 
@@ -63,10 +64,10 @@ def check(case: dict[str, Any], summary: Summary, rendered: str, style: Style) -
 @pytest.mark.parametrize("provider", PROVIDERS)
 @pytest.mark.parametrize("name", ARTICLES)
 async def test_summaries_carry_none_of_the_page_furniture(
-        name: str, provider: str, db: Database, fetcher: Fetcher, article_server: ArticleServer,
+        name: str, provider: str, db: Database, fetcher: Fetcher, workers: Workers, article_server: ArticleServer,
         fake_openai: FakeOpenAI, make_openai_client: OpenAIClientFactory) -> None:
     case = CASES[name]
-    summaries = service(db, fetcher, make_openai_client() if provider == "llm" else None)
+    summaries = service(db, fetcher, make_openai_client() if provider == "llm" else None, workers)
     url = article_server.url(f"/pages/furniture/{name}")
     for style in STYLES:
         result = await summaries.summarize(url, style=style)
@@ -92,9 +93,9 @@ async def test_summaries_carry_none_of_the_page_furniture(
 
 
 async def test_the_llm_is_told_about_interviews_and_lists(
-        db: Database, fetcher: Fetcher, article_server: ArticleServer, fake_openai: FakeOpenAI,
+        db: Database, fetcher: Fetcher, workers: Workers, article_server: ArticleServer, fake_openai: FakeOpenAI,
         make_openai_client: OpenAIClientFactory) -> None:
-    summaries = service(db, fetcher, make_openai_client())
+    summaries = service(db, fetcher, make_openai_client(), workers)
     await summaries.summarize(article_server.url("/pages/furniture/interview.html"))
     await summaries.summarize(article_server.url("/pages/furniture/listicle.html"))
     interview, listicle = fake_openai.calls(CHAT)
@@ -108,9 +109,9 @@ async def test_the_llm_is_told_about_interviews_and_lists(
 @pytest.mark.parametrize("provider", PROVIDERS)
 @pytest.mark.parametrize("name", REFUSED)
 async def test_listings_and_legal_pages_are_not_summarised(
-        name: str, provider: str, db: Database, fetcher: Fetcher, article_server: ArticleServer,
+        name: str, provider: str, db: Database, fetcher: Fetcher, workers: Workers, article_server: ArticleServer,
         fake_openai: FakeOpenAI, make_openai_client: OpenAIClientFactory) -> None:
-    summaries = service(db, fetcher, make_openai_client() if provider == "llm" else None)
+    summaries = service(db, fetcher, make_openai_client() if provider == "llm" else None, workers)
     url = article_server.url(f"/pages/furniture/{name}")
     article = await summaries.article(url)      # extraction itself finds text: the cleaning refuses it
     assert article.words >= 30
