@@ -6,7 +6,8 @@ wrong answers presented as answers (of all questions; the note also gives it per
 - casual "tune" and "holdout": the two halves of tests/fixtures/casual, both used to develop the answerer;
 - casual "cv": the same 16 articles in 4 folds, each fold answered by a confidence curve and threshold fitted
   without its articles (bench/calibration.py): what development on these articles cannot flatter;
-- "casual2": 16 other articles and 224 questions written blind by someone else, never used for development.
+- "casual2" and "casual3": 16 other articles each and 224 questions each, written blind by someone else, never
+  used for development (casual3 was written after the answerer's last change and measured once).
 The baseline is the answerer as it was before issue 13, frozen in bench/baseline_answerer/ and run in the same
 process on the same questions.
 
@@ -28,7 +29,7 @@ from bot.extractive.answerer import ExtractiveAnswerer
 from bot.extractive.retrieval import rank_passages, split_passages
 from bot.llm.base import Answer
 
-SETS = ("tune", "holdout", "casual2")
+SETS = ("tune", "holdout", "casual2", "casual3")
 
 
 def _retrieve(article: Article, question: str) -> object:
@@ -45,7 +46,7 @@ def quality(name: str) -> list[Figure]:
     ours, theirs = _answers(ExtractiveAnswerer(), cases), _answers(BaselineAnswerer(), cases)
     mine, base = score(cases, ours).as_dict(), score(cases, theirs).as_dict()
     calibration = "; ".join(reliability(cases, ours)) or "no answers"
-    label = name if name == "casual2" else f"casual.{name}"
+    label = name if name.startswith("casual") else f"casual.{name}"
     out = []
     for key in ("answerable_right", "answerable_fact_first", "unanswerable_declined", "wrong_of_all"):
         value, baseline = float(str(mine[key])), float(str(base[key]))

@@ -1,4 +1,4 @@
-"""The casual question sets (tests/fixtures/casual and casual2, READMEs there) and their scoring, for the bench
+"""The casual question sets (tests/fixtures/casual, casual2 and casual3, READMEs there) and their scoring, for the bench
 and the tests.
 
 Scoring follows the set's README: an answerable question is right when the bot answers and the reply (the
@@ -22,10 +22,10 @@ from bot.llm.base import Answer
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 CASUAL = FIXTURES / "casual"
 HALVES = ("tune", "holdout")
-# Each set: its questions file and its articles. casual2 (16 other articles, written by someone else) is a
-# holdout for the answerer as a whole: measured, never tuned on.
+# Each set: its questions file and its articles. casual2 and casual3 (16 other articles each, written blind by
+# someone else) are holdouts for the answerer as a whole: measured, never tuned on.
 SETS = {"tune": CASUAL / "questions_tune.json", "holdout": CASUAL / "questions_holdout.json",
-        "casual2": FIXTURES / "casual2" / "questions.json"}
+        "casual2": FIXTURES / "casual2" / "questions.json", "casual3": FIXTURES / "casual3" / "questions.json"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ class Score:
 
 
 def load_cases(name: str) -> list[Case]:
-    """The questions of one set: "tune" or "holdout" (the halves of casual/), or "casual2"."""
+    """The questions of one set: "tune" or "holdout" (the halves of casual/), "casual2" or "casual3"."""
     if name not in SETS:
         raise ValueError(f"unknown question set {name!r}")
     raw = json.loads(SETS[name].read_text(encoding="utf-8"))

@@ -1,7 +1,7 @@
 """Fit the built-in answerer's confidence (bot/extractive/confidence.py) and check it on held-out articles.
 
 The development questions are tests/fixtures/casual (both halves, 16 articles) and the older team sets
-tests/fixtures/questions*.json. Never tests/fixtures/casual2: that set is measured, not learnt from.
+tests/fixtures/questions*.json. Never tests/fixtures/casual2 or casual3: those are measured, not learnt from.
 
 Cross-validation by article: the 16 casual articles fall into 4 folds; for each fold the logistic curve is
 fitted on every other development question, the threshold is the lowest confidence at which the other casual
