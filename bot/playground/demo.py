@@ -52,7 +52,7 @@ class Demo:
 
         say("Members ask about the article with /ask")
         await self.slash("bob", "general", "ask", {"question": "How many solar panels will the canopy have?"})
-        await self.slash("alice", "general", "ask", {"question": "Who voted against the project?"})
+        await self.slash("alice", "general", "ask", {"question": "who voted against it"})
         say("…and when it can't find the answer in the article, the bot says so instead of guessing")
         await self.slash("olivia", "general", "ask", {"question": "How many parking tickets were issued last year?"})
 
