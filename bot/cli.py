@@ -23,6 +23,7 @@ from bot.catchup.service import log_gap
 from bot.catchup.window import Since, parse_since
 from bot.questions.service import AnswerService
 from bot.store.location import Location
+from bot.util.text import plural
 from bot.util.timeutil import period_start
 from bot.util.workers import Workers
 
@@ -162,7 +163,7 @@ async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         with await asyncio.to_thread(open_output, target) as out:
             count = await services.log.export(args.guild, out, channel_id=args.channel, since=since,
                                               fmt=args.format)
-    print(f"exported {count} messages", file=sys.stderr)
+    print(f"exported {plural(count, 'message')}", file=sys.stderr)
     return 0
 
 

@@ -17,7 +17,7 @@ from bot.discord_ui.checks import moderators_only
 from bot.discord_ui.replies import respond
 from bot.discord_ui.transformers import PeriodOption, PlaceOption, place_location
 from bot.store.location import jump_url
-from bot.util.text import clip, escape, one_line
+from bot.util.text import clip, escape, one_line, plural
 
 SNIPPET = 160
 UPLOAD_LIMIT = 10 * 1024 * 1024   # Discord's limit for a guild without boosts
@@ -81,10 +81,10 @@ class Logs(commands.GroupCog, group_name="logs", group_description="Search and e
         if len(data) > limit:   # logs compress well; a file Discord refuses would only end in an error
             data, name = await self.bot.services.workers.run_thread(gzip.compress, data), f"{name}.gz"
             if len(data) > limit:
-                raise UserFacingError(f"{count} messages make a file too large to upload even compressed "
+                raise UserFacingError(f"{plural(count, 'message')} make a file too large to upload even compressed "
                                       f"({len(data) / 1_048_576:.0f} MB): use a shorter `since`, or "
                                       "`precis export` where the bot runs.")
-        await respond(interaction, f"{count} messages from #{channel.name}.",
+        await respond(interaction, f"{plural(count, 'message')} from #{channel.name}.",
                       files=[discord.File(io.BytesIO(data), filename=name)])
 
 

@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.app.client import PrecisBot
 from bot.discord_ui.replies import respond
+from bot.util.text import plural
 
 
 @app_commands.guild_only()
@@ -35,8 +36,9 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="What t
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.service.forget(interaction.guild_id, interaction.user.id)
         await respond(interaction,
-                      f"Deleted the stored text of {result.messages} messages, {result.revisions} edit revisions "
-                      f"and {result.questions} questions. Only counts remain (that you posted, not what).")
+                      f"Deleted the stored text of {plural(result.messages, 'message')}, "
+                      f"{plural(result.revisions, 'edit revision')} and {plural(result.questions, 'question')}. "
+                      "Only counts remain (that you posted, not what).")
 
 
 async def setup(bot: PrecisBot) -> None:

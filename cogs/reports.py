@@ -39,7 +39,7 @@ def headline_embed(report: Report, title: str) -> discord.Embed:
     embed.add_field(name="Active members", value=f"{report.active_members:,} ({report.new_participants} new)")
     embed.add_field(name="Edits / deletes", value=f"{report.edits:,} / {report.deletes:,}")
     embed.add_field(name="Links / summaries", value=f"{report.links_shared:,} / {report.summaries:,}")
-    embed.add_field(name="Questions", value=f"{report.questions:,} ({report.unanswered} not in the article)")
+    embed.add_field(name="Questions", value=f"{report.questions:,} ({report.unanswered:,} unanswered)")
     embed.add_field(name="Flags", value=f"{report.flags_total:,}")
     embed.add_field(name="Member reports", value=f"{len(report.open_reports)} open · "
                     f"{len(report.resolved_reports)} resolved in the period")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.catchup.model import Catchup, CatchupTopic, SharedLink
-from bot.util.text import clip, escape, link_label
+from bot.util.text import clip, escape, link_label, plural
 from bot.util.timeutil import from_ms, iso
 
 FIELD, TOTAL, FIELDS = 1024, 5800, 25      # Discord's embed limits (total kept a little under 6000)
@@ -21,10 +21,6 @@ class EmbedParts:
     description: str
     fields: list[tuple[str, str]] = field(default_factory=list)
     footer: str = ""
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def _provider(c: Catchup) -> str:
@@ -93,7 +89,7 @@ def embed_parts(c: Catchup, place: str) -> EmbedParts:
     if c.questions:
         candidates.append(("Questions asked of Precis", _lines_field([
             f"• <@{q.user_id}>: {escape(clip(q.question, 200))} — "
-            + (escape(clip(q.answer, 200)) if q.answerable and q.answer else "the article doesn't say")
+            + (escape(clip(q.answer, 200)) if q.answerable and q.answer else "not found in the article")
             for q in c.questions])))
     footer = _provider(c)
     if c.other_messages > 0:
@@ -136,7 +132,7 @@ def render_markdown(c: Catchup, place: str) -> str:
     if c.questions:
         lines += ["", "## Questions asked of the bot"]
         lines += [f"- {name(q.user_id)}: {q.question} — "
-                  + (q.answer if q.answerable and q.answer else "the article doesn't say") for q in c.questions]
+                  + (q.answer if q.answerable and q.answer else "not found in the article") for q in c.questions]
     return "\n".join(lines) + "\n"
 
 

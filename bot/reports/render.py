@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.reports import labels
 from bot.reports.model import OpenReport, Report
-from bot.util.text import clip, escape
+from bot.util.text import clip, escape, plural
 from bot.util.timeutil import from_ms, iso
 
 NONE = "None."
@@ -70,24 +70,24 @@ def render_markdown(report: Report, guild_name: str | None = None) -> str:
     sections["Activity"] = [f"- Messages: {r.messages:,}", f"- Active members: {r.active_members:,}",
                             f"- New participants: {r.new_participants:,}"]
     if r.busiest_channels:
-        sections["Busiest channels"] = [f"{i}. {labels.channel(n, c.channel_id)} — {c.messages:,} messages"
+        sections["Busiest channels"] = [f"{i}. {labels.channel(n, c.channel_id)} — {plural(c.messages, 'message')}"
                                         for i, c in enumerate(r.busiest_channels, 1)]
     if any(r.hours):
         top = sorted(range(24), key=lambda h: (-r.hours[h], h))[:3]
         sections["Busiest hours (UTC)"] = [
-            *(f"- {h:02d}:00–{(h + 1) % 24:02d}:00: {r.hours[h]:,} messages" for h in top if r.hours[h]),
+            *(f"- {h:02d}:00–{(h + 1) % 24:02d}:00: {plural(r.hours[h], 'message')}" for h in top if r.hours[h]),
             f"- 00→23 h: `{sparkline(r.hours)}`"]
     if r.edits or r.deletes:
         sections["Edits and deletes"] = [f"- Edits: {r.edits:,}", f"- Deleted messages: {r.deletes:,}"]
     if r.links_shared:
         sites = ", ".join(f"{escape(d)} ({n})" for d, n in r.top_domains)
-        sections["Links shared"] = [f"- {r.links_shared:,} links"
+        sections["Links shared"] = [f"- {plural(r.links_shared, 'link')}"
                                     + (f"; top sites: {sites}" if sites else "")]
     if r.summaries:
         sections["Summaries"] = [f"- {r.summaries:,} article summaries made"]
     if r.questions:
         sections["Questions"] = [f"- {r.questions:,} asked: {r.answered:,} answered, "
-                                 f"{r.unanswered:,} where the article doesn't say"]
+                                 f"{r.unanswered:,} not answered from the article"]
     if r.flags:
         sections["Flags"] = [
             f"- **{escape(c.category)}** ({c.count:,}): "
@@ -103,9 +103,9 @@ def render_markdown(report: Report, guild_name: str | None = None) -> str:
         peak = max(r.series, key=lambda p: (p.messages, -p.start_ms))
         label = _when(peak.start_ms) if r.series_unit == "hour" else _when(peak.start_ms)[:10]
         sections["Messages over time"] = [f"- per {r.series_unit}: `{sparkline(values)}`",
-                                          f"- peak: {peak.messages:,} messages ({label})"]
+                                          f"- peak: {plural(peak.messages, 'message')} ({label})"]
     if r.digests:
-        sections["What was discussed"] = [f"- {labels.channel(n, d.channel_id)} ({d.messages:,} messages): "
+        sections["What was discussed"] = [f"- {labels.channel(n, d.channel_id)} ({plural(d.messages, 'message')}): "
                                           + (d.text or "no readable messages.") for d in r.digests]
     for title in SECTIONS:
         lines += ["", f"## {title}", *sections[title]]

@@ -10,6 +10,11 @@ from discord.utils import escape_markdown
 _OPEN_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)\[")
 
 
+def plural(n: int, word: str) -> str:
+    """"1 message", "2,400 messages": a count with its noun, for people to read."""
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
 def one_line(text: str) -> str:
     """`text` with every run of whitespace (newlines included) made one space."""
     return " ".join(text.split())

@@ -82,7 +82,8 @@ async def test_forget_deletes_every_stored_text_but_keeps_the_counts(launch_bot:
 
         reply = await command_reply(fake, alice, general, "privacy forget")
         # three posts, the thread-created notice (her words: the thread's title) and the thread message
-        assert reply.ephemeral and reply.content.startswith("Deleted the stored text of 5 messages, 1 edit revisions")
+        assert reply.ephemeral
+        assert reply.content.startswith("Deleted the stored text of 5 messages, 1 edit revision and")
         forgotten = await log_rows(h, "author_id = ?", alice)
         assert len(forgotten) == 5
         assert all(r["content"] is None and r["author_name"] is None and r["content_state"] == 2 for r in forgotten)
@@ -109,7 +110,7 @@ async def test_forget_deletes_every_stored_text_but_keeps_the_counts(launch_bot:
         [thread_row] = await log_rows(h, "id = ?", thread, table="threads")
         assert thread_row["name"] is None and thread_row["archived_at"] is not None
         again = await command_reply(fake, alice, general, "privacy forget")
-        assert again.content.startswith("Deleted the stored text of 1 messages, 0 edit revisions")
+        assert again.content.startswith("Deleted the stored text of 1 message, 0 edit revisions")
 
 
 # -- /logs search and export ------------------------------------------------------------------------------

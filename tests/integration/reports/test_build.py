@@ -219,7 +219,7 @@ async def test_markdown_of_a_busy_day(logged: Database) -> None:
     assert resolved_part.splitlines()[0] == (
         f"- #2 [message](https://discord.com/channels/{G}/11/{mid(6)}) by user101 (id 101) in #council — "
         "1 reporter, since 2026-09-21 05:01 UTC · resolved by member 1 at 2026-09-21 09:00 UTC")
-    assert "3 asked: 2 answered, 1 where the article doesn't say" in md
+    assert "3 asked: 2 answered, 1 not answered from the article" in md
     assert "harbour-news.example (1)" in md
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.util.text import clip, escape, split_text
+from bot.util.text import clip, escape, plural, split_text
 
 
 def test_clip_keeps_short_text_and_cuts_long_text_at_a_word() -> None:
@@ -36,3 +36,8 @@ def test_escape_keeps_links_and_mentions_but_escapes_markdown() -> None:
     assert "\\*\\*this\\*\\*" in out
     assert "https://a.example/x_y_z" in out          # not a\\_b inside a URL
     assert "<@123>" in out and "\n" not in out
+
+
+def test_plural_reads_one_and_many() -> None:
+    assert [plural(n, "message") for n in (0, 1, 2, 2400)] == ["0 messages", "1 message", "2 messages",
+                                                                "2,400 messages"]
