@@ -131,7 +131,7 @@ async def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps({"title": s.title, "tldr": s.tldr, "key_points": s.key_points, "source": article.url,
                           "words": article.words, "provider": s.provider, "model": s.model}, ensure_ascii=False))
     else:
-        print(f"{s.title}\n{article.site or ''} {article.url}\n\nTL;DR {s.tldr}\n")
+        print(f"{s.title}\n{' · '.join(filter(None, (article.site, article.url)))}\n\nTL;DR {s.tldr}\n")
         print("\n".join(f"- {p}" for p in s.key_points))
         if s.note:
             print(f"\n({s.note})")
