@@ -74,6 +74,7 @@ _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple((k, re.compile(p
                     r"\bthe end of the (?:year|decade|month|week)\b)"),
     (FactKind.AGE, r"(?i:\b\d{1,3}-year-old\b|\baged \d{1,3}\b|\b\d{1,3} years? old\b)|"
                    r"(?<=[A-Za-z], )\d{1,3}(?=,|\s+(?:said|says|told|who|was|is)\b|\.)|"
+                   r"(?<=, now )\d{1,3}(?:\s+and\s+\d{1,3})?(?=,)|"     # "the sisters, now 71 and 66,"
                    r"(?<=\b[Hh]e was )\d{1,3}(?=\.)|(?<=\b[Ss]he was )\d{1,3}(?=\.)|(?<=\bdie[sd] at )\d{1,3}\b"),
     (FactKind.DURATION, rf"(?i:\b(?:about |roughly |nearly |almost |more than |less than |under |over |just )?"
                         rf"(?:{_NUM}|a few|several|an?|half an?)(?:[\s-](?:and a half|full|straight|more))?"

@@ -189,7 +189,7 @@ def analyse(words: list[str]) -> Question:
         frame.add(tw[i])
     elif at("what time|at what hour") >= 0:
         q.want = Want.TIME
-    elif at("when|what (?:day|date|year|years|month|week)|which (?:day|date|year|month)") >= 0:
+    elif at("when|(?:what|which) (?:days?|dates?|years?|months?|weeks?)") >= 0:
         q.want = Want.DATE
         frame.update(("day", "date", "year", "month", "week"))
     elif at("where|what (?:city|town|country|state|place|street|venue)") >= 0:

@@ -20,6 +20,8 @@ from bot.extractive.stemming import stem
     ("what is the budget", Want.MONEY, None),
     ("when does construction start", Want.DATE, None),
     ("what time is the meeting", Want.TIME, None),
+    ("what days are they shut", Want.DATE, None),
+    ("which months is it open", Want.DATE, None),
     ("how long is the bridge closed", Want.DURATION, None),
     ("who is the governor", Want.PERSON, None),
     ("which streaming service is it going to", Want.ORGANISATION, None),
@@ -67,6 +69,8 @@ def test_counts_and_ages_know_what_they_belong_to() -> None:
     named = next(f for f in facts("Penhallow, 20, took a pass from captain Owen Strickmeyer.")
                  if f.kind is FactKind.AGE)
     assert named.about == (stem("Penhallow"),)
+    both = [f.text for f in facts("The twins, now 71 and 66, still bake.") if f.kind is FactKind.AGE]
+    assert both == ["71 and 66"]
 
 
 def test_datelines_and_sentence_openers_are_no_names() -> None:
