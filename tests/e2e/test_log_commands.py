@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import gzip
@@ -218,21 +219,24 @@ async def test_cli_export_reads_the_same_database(launch_bot: Any, fake_discord:
         marker_ids = {r["id"] for r in await log_rows(h, "content = 'settling marker'")}
         database, url = h.settings.database_path, h.settings.database_url or ""
 
-        def export(*args: str) -> subprocess.CompletedProcess[str]:
+        async def export(*args: str) -> subprocess.CompletedProcess[str]:
             env = {**os.environ, "DATABASE_PATH": str(database), "DATABASE_URL": url, "PYTHONPATH": str(ROOT),
                    "LOG_LEVEL": "WARNING"}
             env.pop("DISCORD_TOKEN", None)
-            return subprocess.run([sys.executable, "-m", "bot", "export", "--guild", str(fake.guild_id), *args],
-                                  cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+            # In a thread: the bot and the Discord stand-in share this event loop and must keep running.
+            return await asyncio.to_thread(
+                subprocess.run, [sys.executable, "-m", "bot", "export", "--guild", str(fake.guild_id), *args],
+                cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
 
         # While the bot runs (WAL lets the export read beside the writer).
-        done = export("--channel", str(general), "--since", "7d", "--format", "csv", "--out", str(tmp_path / "g.csv"))
+        done = await export("--channel", str(general), "--since", "7d", "--format", "csv",
+                            "--out", str(tmp_path / "g.csv"))
         assert done.returncode == 0, done.stderr
         rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_bytes().decode("utf-8"), newline="")))
         assert [r["content"] for r in rows if int(r["id"]) not in marker_ids] == [stored(h, t) for t in TRICKY]
         assert done.stderr.strip().endswith(f"exported {len(rows)} messages")
 
-    done = export()   # every channel, all time, JSON lines on standard output
+    done = await export()   # every channel, all time, JSON lines on standard output
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     by_id = {int(r["id"]): r for r in lines}
@@ -241,7 +245,7 @@ async def test_cli_export_reads_the_same_database(launch_bot: Any, fake_discord:
     assert [by_id[int(p["id"])]["content"] for p in posted] == [stored(h, t) for t in TRICKY]
     assert by_id[int(ancient["id"])]["created_at"].startswith(old.strftime("%Y-%m-%dT%H:%M"))
 
-    bad = export("--since", "fortnight")
+    bad = await export("--since", "fortnight")
     assert bad.returncode == 1 and "--since" in bad.stderr and "Traceback" not in bad.stderr
 
 
