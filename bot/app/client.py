@@ -127,6 +127,14 @@ class PrecisBot(commands.Bot):
                 self.failed_cogs[name] = f"{type(exc).__name__}: {exc}"
                 log.exception("cog %s failed to load; the bot runs without it", name)
 
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        # Once closed, discord.py has no loop to run handlers on, yet may still finish a READY it was waiting
+        # on (its ready task dispatches even when cancelled): drop the event instead of an unawaited coroutine.
+        if self.loop is discord.utils.MISSING:
+            log.debug("closed: %s not dispatched", event_name)
+            return
+        super().dispatch(event_name, *args, **kwargs)
+
     async def close(self) -> None:
         # Cogs unload first (their cog_unload stops their jobs), then whatever background work remains.
         for name in list(self.extensions):

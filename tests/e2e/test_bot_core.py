@@ -3,6 +3,8 @@ commands, deferred replies, Discord errors."""
 
 from __future__ import annotations
 
+import gc
+import warnings
 from typing import Any
 
 from bot.playground.fake_discord import FakeDiscord
@@ -39,6 +41,18 @@ async def test_login_and_slash_command_answered_directly(launch_bot: Any, fake_d
         reply = await handle.reply()
         assert "built-in extractive" in reply.content
     assert h.task.done() and h.task.exception() is None
+
+
+async def test_an_event_discord_py_finishes_after_close_is_dropped(launch_bot: Any) -> None:
+    # discord.py's ready task dispatches READY even when a close cancelled it; with no loop left that used to
+    # raise inside discord.py and leave a coroutine never awaited.
+    async with launch_bot() as h:
+        pass
+    assert h.bot.is_closed()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h.bot.dispatch("ready")
+        gc.collect()
 
 
 async def test_link_in_message_gets_one_summary_reply_without_pings(
