@@ -7,7 +7,7 @@ wrong answers presented as answers (of all questions; the note also gives it per
 - casual "cv": the same 16 articles in 4 folds, each fold answered by a confidence curve and threshold fitted
   without its articles (bench/calibration.py): what development on these articles cannot flatter;
 - "casual2" and "casual3": 16 other articles each and 224 questions each, written blind by someone else, never
-  used for development (casual3 was written after the answerer's last change and measured once).
+  used for development (casual3 was written blind and measured, never tuned on).
 The baseline is the answerer as it was before issue 13, frozen in bench/baseline_answerer/ and run in the same
 process on the same questions.
 
