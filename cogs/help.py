@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.client import PrecisBot
+from bot.discord_ui.channels import channel_mentions
 from bot.discord_ui.render import COLOUR
 from bot.discord_ui.replies import respond
 from bot.settings.guild import GuildSettings
@@ -22,23 +23,19 @@ _MODES = {
 }
 
 
-def _channels(ids: list[int]) -> str:
-    return ", ".join(f"<#{i}>" for i in ids)
-
-
 def server_lines(s: GuildSettings, *, message_content: bool, llm: bool) -> list[str]:
     """The settings that apply here, in words."""
     mode = _MODES[s.summary_mode]
     if s.summary_mode != "off" and s.summary_channels:
-        mode += f" (only in {_channels(s.summary_channels)})"
+        mode += f" (only in {channel_mentions(s.summary_channels)})"
     if s.summary_mode != "off" and s.summary_excluded_channels:
-        mode += f" (never in {_channels(s.summary_excluded_channels)})"
+        mode += f" (never in {channel_mentions(s.summary_excluded_channels)})"
     engine = "a language model, within a daily budget" if llm else "the built-in extractive summariser (no AI service)"
     lines = [f"**Summaries:** {mode}; style {s.summary_style}.",
              f"**Language:** {s.language or 'each article’s own language'}.",
              f"**Summaries and answers by:** {engine}."]
     if s.log_enabled:
-        excluded = f" except in {_channels(s.log_excluded_channels)}" if s.log_excluded_channels else ""
+        excluded = f" except in {channel_mentions(s.log_excluded_channels)}" if s.log_excluded_channels else ""
         lines.append(f"**Conversation log:** on{excluded}; messages are kept {s.retention_days} days, for "
                      "moderators and for `/catchup`.")
     else:

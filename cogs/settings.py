@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.client import PrecisBot
+from bot.discord_ui.channels import channel_mentions
 from bot.discord_ui.checks import admins_only
 from bot.discord_ui.render import COLOUR
 from bot.discord_ui.replies import respond
@@ -37,16 +38,12 @@ def label(key: str) -> str:
     return LABELS.get(key, key.replace("_", " "))
 
 
-def _channels(ids: list[int]) -> str:
-    return ", ".join(f"<#{i}>" for i in ids) or "none"
-
-
 def shown(key: str, value: Any) -> str:
     """A setting's value as people read it: channel mentions, plain lists, on/off."""
     if key.endswith("_channel_id"):
         return f"<#{value}>" if value else "not set"
     if key.endswith("_channels"):
-        return _channels(value or []) if value or key != "summary_channels" else "every channel"
+        return channel_mentions(value or []) if value or key != "summary_channels" else "every channel"
     if key == "mod_rules":
         return ", ".join(f"`{rule}`" for rule in value or []) or "none"
     if key == "moderation_endpoint":
@@ -72,14 +69,14 @@ def describe(s: GuildSettings, endpoint: ModerationEndpoint | None = None) -> di
         "Summaries": (f"mode **{s.summary_mode}** · style **{s.summary_style}** · question threads "
                       f"**{'on' if s.summary_threads else 'off'}**\n"
                       f"only in: {shown('summary_channels', s.summary_channels)}"
-                      f" · never in: {_channels(s.summary_excluded_channels)}\n"
+                      f" · never in: {channel_mentions(s.summary_excluded_channels)}\n"
                       f"automatic summaries at most **{_limit(s.summary_member_limit)}** per member and "
                       f"**{_limit(s.summary_channel_limit)}** per channel every **{s.summary_limit_minutes} min**"),
         "Language": f"**{s.language or 'article language'}**",
         "Questions": f"recent-article window **{s.ask_window_minutes} min** · thread trigger `{s.thread_trigger}`",
         "Logging": (f"**{'on' if s.log_enabled else 'off'}** · bots **{'yes' if s.log_bots else 'no'}** · keep "
                     f"**{s.retention_days} d** · deleted content kept **{s.deleted_content_days} d**\n"
-                    f"excluded: {_channels(s.log_excluded_channels)}\n"
+                    f"excluded: {channel_mentions(s.log_excluded_channels)}\n"
                     f"live log (edits, deletions, reports): {shown('live_log_channel_id', s.live_log_channel_id)}"),
         "Moderation": moderation,
         "Budget": (f"daily tokens **{s.daily_tokens:,}**{' (LLM off)' if s.daily_tokens == 0 else ''} · "

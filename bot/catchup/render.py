@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.catchup.model import Catchup, CatchupTopic, SharedLink
 from bot.util.text import clip, escape, link_label, plural
-from bot.util.timeutil import from_ms, iso
+from bot.util.timeutil import iso, minute
 
 FIELD, TOTAL, FIELDS = 1024, 5800, 25      # Discord's embed limits (total kept a little under 6000)
 SUMMARY_CHARS = 600
@@ -103,17 +103,13 @@ def embed_parts(c: Catchup, place: str) -> EmbedParts:
     return parts
 
 
-def _when(ms: int) -> str:
-    return from_ms(ms).strftime("%Y-%m-%d %H:%M")
-
-
 def render_markdown(c: Catchup, place: str) -> str:
     """The CLI's text: names rather than mentions, full URLs."""
     w = c.window
     def name(member: int) -> str:
         return c.names.get(member, str(member))
 
-    lines = [f"# Catch-up: {place}", f"{_when(w.since_ms)} → {_when(w.until_ms)} UTC ({w.label})"]
+    lines = [f"# Catch-up: {place}", f"{minute(w.since_ms)} → {minute(w.until_ms)} UTC ({w.label})"]
     empty = empty_text(c, place)
     if empty:
         return "\n".join([*lines, "", empty]) + "\n"

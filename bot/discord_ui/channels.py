@@ -14,6 +14,11 @@ def location(channel: object) -> Location:
     return Location(getattr(channel, "id", 0))
 
 
+def channel_mentions(ids: list[int]) -> str:
+    """Channels as Discord shows them in a message ("#general, #news"), or "none"."""
+    return ", ".join(f"<#{i}>" for i in ids) or "none"
+
+
 def postable(client: discord.Client, channel_id: int | None) -> discord.TextChannel | discord.Thread | None:
     """The text channel or thread with this id, if the bot knows it (e.g. a moderators' channel)."""
     channel = client.get_channel(channel_id) if channel_id else None

@@ -7,7 +7,7 @@ from typing import Any
 from bot.reports import labels
 from bot.reports.model import OpenReport, Report
 from bot.util.text import clip, escape, plural
-from bot.util.timeutil import from_ms, iso
+from bot.util.timeutil import iso, minute
 
 NONE = "None."
 _SPARKS = "▁▂▃▄▅▆▇█"
@@ -16,10 +16,6 @@ SECTIONS = ("Activity", "Busiest channels", "Busiest hours (UTC)", "Edits and de
             "Summaries", "Questions", "Flags", "Open member reports", "Resolved member reports",
             "Messages over time", "What was discussed")
 SNAPSHOT_CHARS = 300
-
-
-def _when(ms: int) -> str:
-    return from_ms(ms).strftime("%Y-%m-%d %H:%M")
 
 
 def sparkline(values: list[int]) -> str:
@@ -39,12 +35,12 @@ def _report_lines(r: Report, o: OpenReport) -> list[str]:
     n = r.names
     head = (f"- #{o.report_id} [message]({o.jump_url}) by {labels.member(n, o.author_id)} in "
             f"{labels.place(n, o.location)} — {o.reporters} reporter{'s' if o.reporters != 1 else ''}, "
-            f"since {_when(o.created_at)} UTC")
+            f"since {minute(o.created_at)} UTC")
     if o.deleted:
         head += " · message deleted since"
     if o.resolution is not None:
         who = f" by {labels.member(n, o.resolved_by)}" if o.resolved_by else ""
-        head += f" · {o.resolution}{who}" + (f" at {_when(o.resolved_at)} UTC" if o.resolved_at else "")
+        head += f" · {o.resolution}{who}" + (f" at {minute(o.resolved_at)} UTC" if o.resolved_at else "")
     lines = [head]
     lines += [f"  - {labels.member(n, reason.reporter_id)}: "
               + (f"“{escape(clip(reason.reason, SNAPSHOT_CHARS))}”" if reason.reason else "no reason given")
@@ -65,7 +61,7 @@ def render_markdown(report: Report, guild_name: str | None = None) -> str:
         scope.append(f"member {labels.member(n, r.member_id)}")
     heading = guild_name or n.guild or f"guild {r.guild_id}"
     lines = [f"# Report for {escape(heading)}",
-             f"{_when(r.since_ms)} → {_when(r.until_ms)} UTC" + (" · " + ", ".join(scope) if scope else "")]
+             f"{minute(r.since_ms)} → {minute(r.until_ms)} UTC" + (" · " + ", ".join(scope) if scope else "")]
     sections: dict[str, list[str]] = {title: [NONE] for title in SECTIONS}
     sections["Activity"] = [f"- Messages: {r.messages:,}", f"- Active members: {r.active_members:,}",
                             f"- New participants: {r.new_participants:,}"]
@@ -101,7 +97,7 @@ def render_markdown(report: Report, guild_name: str | None = None) -> str:
     if r.messages:
         values = [p.messages for p in r.series]
         peak = max(r.series, key=lambda p: (p.messages, -p.start_ms))
-        label = _when(peak.start_ms) if r.series_unit == "hour" else _when(peak.start_ms)[:10]
+        label = minute(peak.start_ms) if r.series_unit == "hour" else minute(peak.start_ms)[:10]
         sections["Messages over time"] = [f"- per {r.series_unit}: `{sparkline(values)}`",
                                           f"- peak: {plural(peak.messages, 'message')} ({label})"]
     if r.digests:

@@ -26,6 +26,11 @@ def from_ms(value: int) -> datetime:
     return datetime.fromtimestamp(value / 1000, tz=UTC)
 
 
+def minute(value_ms: int) -> str:
+    """The UTC minute for people to read in reports: "2025-04-16 09:30"."""
+    return from_ms(value_ms).strftime("%Y-%m-%d %H:%M")
+
+
 def iso(value_ms: int | None) -> str | None:
     return None if value_ms is None else from_ms(value_ms).isoformat().replace("+00:00", "Z")
 
