@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
 import tempfile
 import time
 from pathlib import Path
 
 from bench.harness import Figure, figure, median_ms, median_ms_async
+from bench.report import Generated, load_sqlite, snowflake
 from bot.catchup.build import MAX_MESSAGES, build_catchup
 from bot.catchup.window import Window
 from bot.reports.digest import Utterance, discussion_text, find_topics
@@ -29,7 +29,6 @@ from bot.store import catchup as store
 from bot.store.catchup import Span
 from bot.store.db import Database
 from bot.store.location import Location
-from bot.util.timeutil import DISCORD_EPOCH_MS
 
 GUILD, CHANNEL, OTHER = 1, 100, 101
 NOW = 1_790_000_000_000
@@ -48,11 +47,6 @@ SUBJECTS = [s.split() for s in (
 )]
 FILLER = ("i think that is really what we should do about it honestly yes no maybe sure agreed "
           "wait what right exactly though anyway").split()
-_FTS_TRIGGERS = ("messages_fts_insert", "messages_fts_update", "messages_fts_delete")
-
-
-def _snowflake(ms: int, seq: int) -> int:
-    return ((ms - DISCORD_EPOCH_MS) << 22) | (seq & 0x3FFFFF)
 
 
 def _line(rnd: random.Random, subject: list[str], seq: int) -> str:
@@ -76,14 +70,14 @@ def _generate(path: Path) -> None:
     rows: list[tuple[object, ...]] = []
     start = NOW - 6 * HOUR_MS
     subject = SUBJECTS[0]
-    threads = [_snowflake(start, 3_000_000 + t) for t in range(THREADS)]
+    threads = [snowflake(start, 3_000_000 + t) for t in range(THREADS)]
     previous: int | None = None
     for seq in range(WINDOW + OLDER):
         in_window = seq < WINDOW
         at = start + seq * (6 * HOUR_MS // WINDOW) if in_window else start - 1 - (seq - WINDOW) * 2_000
         if rnd.random() < 0.04:
             subject = rnd.choice(SUBJECTS)
-        mid = _snowflake(at, seq)
+        mid = snowflake(at, seq)
         author = 10_000 + rnd.randrange(MEMBERS)
         thread = rnd.choice(threads) if in_window and rnd.random() < 0.1 else None
         channel = CHANNEL if in_window or rnd.random() < 0.5 else OTHER
@@ -93,26 +87,13 @@ def _generate(path: Path) -> None:
         text = _line(rnd, subject, seq)
         rows.append((mid, GUILD, channel, thread, author, f"member{author}", None if state else text, state, at,
                      reply_to))
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("PRAGMA synchronous = OFF")
-        triggers = [r[0] for r in conn.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?, ?)", _FTS_TRIGGERS)]
-        with conn:
-            for name in _FTS_TRIGGERS:
-                conn.execute(f"DROP TRIGGER {name}")
-            conn.executemany(
-                "INSERT INTO messages (id, guild_id, channel_id, thread_id, author_id, author_name, content, "
-                "content_state, created_at, reply_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            conn.executemany("INSERT INTO threads (id, guild_id, parent_id, name, owner_id, created_at) "
-                             "VALUES (?, ?, ?, ?, ?, ?)",
-                             [(t, GUILD, CHANNEL, f"thread {i}", 10_000 + i, start) for i, t in enumerate(threads)])
-            conn.execute("INSERT INTO privacy (guild_id, user_id, opted_out, updated_at) VALUES (?, ?, 1, ?)",
-                         (GUILD, 10_008, start))
-            for sql in triggers:
-                conn.execute(sql)
-    finally:
-        conn.close()
+    load_sqlite(path, Generated({
+        "messages": (("id", "guild_id", "channel_id", "thread_id", "author_id", "author_name", "content",
+                      "content_state", "created_at", "reply_to"), rows),
+        "threads": (("id", "guild_id", "parent_id", "name", "owner_id", "created_at"),
+                    [(t, GUILD, CHANNEL, f"thread {i}", 10_000 + i, start) for i, t in enumerate(threads)]),
+        "privacy": (("guild_id", "user_id", "opted_out", "updated_at"), [(GUILD, 10_008, 1, start)]),
+    }, len(rows)))
 
 
 async def run() -> list[Figure]:

@@ -53,7 +53,7 @@ _FLAG_CATEGORIES = ("rule", "invite", "flood", "mass_mention", "harassment", "vi
 _FTS_TRIGGERS = ("messages_fts_insert", "messages_fts_update", "messages_fts_delete")
 
 
-def _snowflake(ms: int, seq: int) -> int:
+def snowflake(ms: int, seq: int) -> int:
     return ((ms - DISCORD_EPOCH_MS) << 22) | (seq & 0x3FFFFF)
 
 
@@ -79,7 +79,7 @@ def _generate() -> Generated:
     opted_out, forgotten = 7, 11
     messages, revisions, flags, links, posts = [], [], [], [], []
     for seq, (at, a, c) in enumerate(events):
-        mid = _snowflake(at, seq)
+        mid = snowflake(at, seq)
         author, channel = 10_000 + a, 100 + c
         text = " ".join(rnd.choices(_VOCAB, k=rnd.randint(4, 16)))
         state = 1 if a == opted_out else 2 if a == forgotten else 0
@@ -118,7 +118,7 @@ def _generate() -> Generated:
     return Generated(tables, len(messages))
 
 
-def _load_sqlite(path: Path, data: Generated) -> None:
+def load_sqlite(path: Path, data: Generated) -> None:
     """One bulk executemany per table; the full-text triggers are dropped during the load and restored."""
     conn = sqlite3.connect(path)
     try:
@@ -215,7 +215,7 @@ async def run() -> list[Figure]:
         async with Database(path):
             pass   # the real schema, migrations included
         started = time.perf_counter()
-        await asyncio.to_thread(_load_sqlite, path, data)
+        await asyncio.to_thread(load_sqlite, path, data)
         loaded_s = generated_s + time.perf_counter() - started
         db = SqliteDatabase(path)
         async with db:
