@@ -21,7 +21,7 @@ from bot.app.errors import ArticleError, NotAnArticle
 from bot.articles.urls import canonicalize, find_links
 from bot.discord_ui.channels import location
 from bot.discord_ui.render import answer_embed, summary_embed
-from bot.discord_ui.replies import NO_PINGS, respond
+from bot.discord_ui.replies import NO_PINGS, cooling_down, respond
 from bot.questions.service import AskContext
 from bot.store import articles as posts
 from bot.store.articles import SummaryPost
@@ -108,8 +108,7 @@ class ArticleMenus(commands.Cog):
         settings = await self.services.guild_settings.get(interaction.guild_id)
         wait = await self.services.budget.cooldown(interaction.guild_id, interaction.user.id, "summarize",
                                                    settings.cooldown_seconds)
-        if wait is not None:
-            await respond(interaction, f"You can summarise again in {wait:.0f} s.")
+        if await cooling_down(interaction, wait, "summarise"):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         embeds: list[discord.Embed] = []
@@ -177,8 +176,7 @@ class ArticleMenus(commands.Cog):
         settings = await self.services.guild_settings.get(interaction.guild_id)
         wait = await self.services.budget.cooldown(interaction.guild_id, interaction.user.id, "ask",
                                                    settings.cooldown_seconds)
-        if wait is not None:
-            await respond(interaction, f"You can ask again in {wait:.0f} s.")
+        if await cooling_down(interaction, wait, "ask"):
             return
         await interaction.response.defer(thinking=True)
         article = await self.services.summaries.article(url)

@@ -19,7 +19,7 @@ from bot.catchup.window import MessageLink, Since
 from bot.discord_ui.access import Readable, can_read, find_place, in_private_thread, may_read, readable_threads
 from bot.discord_ui.channels import location
 from bot.discord_ui.render import COLOUR
-from bot.discord_ui.replies import respond
+from bot.discord_ui.replies import cooling_down, respond
 from bot.discord_ui.transformers import Place, PlaceOption, SinceOption
 
 log = logging.getLogger(__name__)
@@ -51,8 +51,7 @@ class Catchup(commands.Cog):
             await respond(interaction, gap)
             return
         wait = await self.service.cooldown(guild.id, member.id, settings)
-        if wait is not None:
-            await respond(interaction, f"You can catch up again in {wait:.0f} s.")
+        if await cooling_down(interaction, wait, "catch up"):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         window = await self.service.window(guild.id, where, since, member_id=member.id)

@@ -13,7 +13,7 @@ from bot.app.errors import ArticleError, UserFacingError
 from bot.articles.model import Article
 from bot.discord_ui.channels import location
 from bot.discord_ui.render import answer_embed
-from bot.discord_ui.replies import NO_PINGS, respond
+from bot.discord_ui.replies import NO_PINGS, cooling_down, respond
 from bot.questions.service import AskContext
 from bot.store import articles as posts
 from bot.util.timeutil import now_ms
@@ -67,8 +67,7 @@ class Questions(commands.Cog):
             return
         wait = await self.services.budget.cooldown(interaction.guild_id, interaction.user.id, "ask",
                                              settings.cooldown_seconds)
-        if wait is not None:
-            await respond(interaction, f"You can ask again in {wait:.0f} s.", ephemeral=True)
+        if await cooling_down(interaction, wait, "ask"):
             return
         await interaction.response.defer(thinking=True)
         article = await self.services.summaries.article(source)

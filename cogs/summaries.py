@@ -15,7 +15,7 @@ from bot.articles.reader import article_url
 from bot.articles.urls import canonicalize, find_links
 from bot.discord_ui.channels import location
 from bot.discord_ui.render import summary_embed, summary_text
-from bot.discord_ui.replies import NO_PINGS, respond
+from bot.discord_ui.replies import NO_PINGS, cooling_down
 from bot.settings.guild import GuildSettings
 from bot.store.articles import SummaryPost
 from bot.summaries.limits import HostBusy, Limited
@@ -204,8 +204,7 @@ class Summaries(commands.Cog):
         settings = await self.services.guild_settings.get(interaction.guild_id)
         wait = await self.services.budget.cooldown(interaction.guild_id, interaction.user.id, "summarize",
                                              settings.cooldown_seconds)
-        if wait is not None:
-            await respond(interaction, f"You can summarise again in {wait:.0f} s.", ephemeral=True)
+        if await cooling_down(interaction, wait, "summarise"):
             return
         links = find_links(url, limit=1) or [url.strip()]
         await interaction.response.defer(ephemeral=not public, thinking=True)

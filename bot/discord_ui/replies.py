@@ -20,6 +20,14 @@ def text_file(text: str, filename: str) -> discord.File:
     return discord.File(io.BytesIO(text.encode("utf-8")), filename=filename)
 
 
+async def cooling_down(interaction: discord.Interaction, wait: float | None, doing: str) -> bool:
+    """True, with the member told when they may `doing` again, when a cooldown's `wait` still runs."""
+    if wait is None:
+        return False
+    await respond(interaction, f"You can {doing} again in {wait:.0f} s.")
+    return True
+
+
 async def respond(interaction: discord.Interaction, content: str | None = None, *,
                   embed: discord.Embed | None = None, embeds: Sequence[discord.Embed] = (),
                   files: Sequence[discord.File] = (), ephemeral: bool = True) -> None:
