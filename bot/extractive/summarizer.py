@@ -143,13 +143,14 @@ def _candidates(text: str, shape: layout.Layout) -> list[points.Unit]:
     spans = [s for s in split_sentences(text)
              if not any(a <= s.start < b for a, b in asked + item_lines)]
     out: list[points.Unit] = []
+    lead_seen = False         # a usable sentence came before: what follows is past the lead
     for unit in points.units(text, spans):
         # An answer's "A:"/"Name:" label, or a dateline before the lead, is not part of the sentence.
-        lead = not any(_usable(u.text) for u in out)
-        cut = shape.labels.get(unit.start, 0) or (strip_dateline(unit.text) if lead else 0)
+        cut = shape.labels.get(unit.start, 0) or (strip_dateline(unit.text) if not lead_seen else 0)
         if cut:
             unit = points.Unit(unit.start + cut, unit.end, unit.text[cut:], unit.balanced)
         out.append(unit)
+        lead_seen = lead_seen or _usable(unit.text)
     return out
 
 
